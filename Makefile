@@ -1,0 +1,30 @@
+# Quick start: `make run` (index corpus/ and serve on http://127.0.0.1:5000), `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test index serve bench clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/flask --app app index
+
+run: index
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+serve: index
+	$(BIN)/waitress-serve --host 127.0.0.1 --port 5000 --threads 8 --call app:create_app
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,215 @@
+"""The Flask app: factory, thin routes (HTML and JSON), and CLI commands."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+import click
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.build import BuildLocked, build_index
+from indexer.records import BuildReport, Marking, Taxonomy
+from indexer.tagging import classify_type, tag_document, tag_passage
+from indexer.taxonomy import default_taxonomy_path, load_taxonomy
+from search.errors import IndexMissing, NotFound, QueryError
+from search.kb import KnowledgeBase
+from search.query import FACET_LABELS, SearchRequest
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Return the configured app; configuration comes from KB_* env vars or `test_config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        CORPUS_DIR=str(HERE / "corpus"), INDEX_DIR=str(Path(app.instance_path) / "index"),
+        DATA_DIR=app.instance_path, TAXONOMY=str(default_taxonomy_path()), PAGE_SIZE=20)
+    if test_config is None:
+        app.config.from_prefixed_env("KB")
+    else:
+        app.config.update(test_config)
+    taxonomy = load_taxonomy(Path(app.config["TAXONOMY"]))
+    app.extensions["taxonomy"] = taxonomy
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["INDEX_DIR"]), taxonomy)
+    _register_routes(app)
+    _register_errors(app)
+    _register_cli(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def kb(app: Flask) -> KnowledgeBase:
+    """Return the app's KnowledgeBase."""
+    return app.extensions["kb"]
+
+
+def current_clearance() -> Marking:
+    """Return the viewer's clearance: the only place that decides it (local mode: full access)."""
+    return Marking.RESTRICTED
+
+
+def _args() -> dict[str, list[str]]:
+    return request.args.to_dict(flat=False)
+
+
+def _register_routes(app: Flask) -> None:
+    taxonomy: Taxonomy = app.extensions["taxonomy"]
+
+    @app.get("/")
+    def home_page() -> str:
+        req = SearchRequest.from_args({}, taxonomy, per_page=8)
+        results = kb(app).search(req, current_clearance())
+        return render_template("home.html", results=results, taxonomy=taxonomy, req=req)
+
+    @app.get("/search")
+    def search_page() -> str:
+        req = SearchRequest.from_args(_args(), taxonomy, app.config["PAGE_SIZE"])
+        results = kb(app).search(req, current_clearance())
+        return render_template("search.html", req=req, results=results,
+                               facet_labels=FACET_LABELS, taxonomy=taxonomy)
+
+    @app.get("/api/search")
+    def search_api() -> Response:
+        req = SearchRequest.from_args(_args(), taxonomy, app.config["PAGE_SIZE"])
+        results = kb(app).search(req, current_clearance())
+        return jsonify(dataclasses.asdict(results))
+
+    @app.post("/api/tag")
+    def tag_api() -> Response:
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
+            raise QueryError('send JSON like {"text": "..."}')
+        return jsonify(tag_text(payload["text"], taxonomy, payload.get("lang")))
+
+
+def tag_text(text: str, taxonomy: Taxonomy, lang: str | None = None) -> dict[str, Any]:
+    """Return the tags of a free text as the /api/tag JSON shape."""
+    from indexer.metadata import detect_lang
+    lang = lang if lang in ("en", "uk") else detect_lang(text)
+    hits = tag_passage(text, taxonomy, lang)
+    doc_tags = tag_document([hits], taxonomy, ["text"])
+    out: dict[str, Any] = {"loe": [], "principle": [], "lang": lang,
+                           "type": classify_type("", text, taxonomy, lang)}
+    chosen = {t.tag for t in doc_tags} | {t.tag for t in hits}
+    for t in hits:
+        if t.tag in chosen:
+            out[t.group].append({"id": t.tag, "score": round(t.score, 3), "evidence": [
+                {"text": e.text, "start": e.start, "end": e.end, "cue": e.cue} for e in t.evidence]})
+    return out
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_errors(app: Flask) -> None:
+    def answer(status: int, message: str) -> tuple[Response | str, int]:
+        if _wants_json():
+            return jsonify({"error": message}), status
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(QueryError)
+    def query_error(exc: QueryError):
+        return answer(400, str(exc))
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return answer(404, "Not found")
+
+    @app.errorhandler(IndexMissing)
+    def index_missing(exc: IndexMissing):
+        return answer(503, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return answer(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return answer(500, "Something went wrong on our side; the error was logged.")
+
+
+def _security_headers(resp: Response) -> Response:
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    resp.headers.setdefault("Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                            "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'self'")
+    if request.path.startswith(("/api/", "/documents/")):
+        resp.headers.setdefault("Cache-Control", "no-store")
+    return resp
+
+
+def _register_cli(app: Flask) -> None:
+    @app.cli.command("index")
+    @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Folder of documents (default: KB_CORPUS_DIR or corpus/).")
+    @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                  default=None, help="Index folder (default: KB_INDEX_DIR or instance/index).")
+    @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON line.")
+    def index_command(corpus: Path | None, index_dir: Path | None, rebuild: bool,
+                      as_json: bool) -> None:
+        """Index new and changed documents, remove deleted ones."""
+        corpus = corpus or Path(app.config["CORPUS_DIR"])
+        index_dir = index_dir or Path(app.config["INDEX_DIR"])
+        if not corpus.is_dir():
+            raise click.ClickException(f"corpus folder {corpus} does not exist")
+        try:
+            report = _run_build(corpus, index_dir, app.extensions["taxonomy"], rebuild, as_json)
+        except BuildLocked as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(json.dumps(report_json(report)) if as_json else report_text(report))
+
+    @app.cli.command("tag")
+    @click.argument("source", type=click.File("r", encoding="utf-8"))
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def tag_command(source, as_json: bool) -> None:
+        """Print the tags of a text file (or - for stdin) with scores and evidence."""
+        result = tag_text(source.read(), app.extensions["taxonomy"])
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+            return
+        click.echo(f"type: {result['type']}   lang: {result['lang']}")
+        for group in ("loe", "principle"):
+            for t in result[group]:
+                click.echo(f"{group:9s} {t['id']:28s} {t['score']:6.2f}")
+                for e in t["evidence"]:
+                    click.echo(f"    [{e['start']}:{e['end']}] {e['cue']!r}: {e['text'][:110]}")
+
+
+def _run_build(corpus: Path, index_dir: Path, taxonomy: Taxonomy, rebuild: bool,
+               quiet: bool) -> BuildReport:
+    """Run the build with a progress bar when attached to a terminal."""
+    if quiet or not sys.stdout.isatty():
+        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild)
+    with click.progressbar(length=1, label="Indexing") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, progress=progress)
+
+
+def report_json(report: BuildReport) -> dict[str, Any]:
+    """Return the build summary in the CLI's JSON shape."""
+    return {"indexed": report.indexed, "updated": report.updated, "removed": report.removed,
+            "unchanged": report.unchanged, "failed": [{"path": x.path, "reason": x.reason}
+                                                      for x in report.failed],
+            "seconds": report.seconds, "passages": report.passages, "rebuilt": report.rebuilt}
+
+
+def report_text(report: BuildReport) -> str:
+    """Return the build summary as lines for a terminal."""
+    lines = [f"{'rebuilt' if report.rebuilt else 'updated'} index in {report.seconds:.1f} s: "
+             f"{report.indexed} indexed, {report.updated} updated, {report.removed} removed, "
+             f"{report.unchanged} unchanged, {len(report.failed)} failed"]
+    lines += [f"  failed: {x.path}: {x.reason}" for x in report.failed]
+    return "\n".join(lines)

@@ -1,0 +1,256 @@
+"""Build or update the index from a corpus folder: `build_index` is the one entry point.
+
+Parsing and tagging run in worker processes (both cores, a time and memory limit per
+file); this process only writes. Updates are incremental against a manifest of file
+stamps and content hashes; a full rebuild writes a new generation folder and swaps the
+CURRENT pointer atomically.
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+import fcntl
+import logging
+import os
+import shutil
+import time
+from collections import deque
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pebble import ProcessExpired, ProcessPool
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from indexer import schema as f
+from indexer.records import BuildReport, Failure, ParsedDocument, Taxonomy
+from indexer.scan import (CorpusFile, ManifestEntry, read_manifest, scan_corpus,
+                          write_manifest)
+from indexer.worker import init_worker, parse_in_worker
+from indexer.writer import document_records
+
+log = logging.getLogger(__name__)
+
+FILE_TIMEOUT_S = 60.0
+WORKER_MEMORY_BYTES = 2 * 1024 ** 3
+LOCK_FILE = ".build.lock"
+IN_FLIGHT = 32                      # parse results buffered ahead of the writer
+
+Progress = Callable[[int, int], None]
+
+
+class BuildLocked(Exception):
+    """Another build holds the index's build lock."""
+
+
+@dataclass
+class _Tally:
+    """Counters for the report, filled while the build runs."""
+
+    indexed: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    passages: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    vocabulary: set[str] = field(default_factory=set)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy, *, rebuild: bool = False,
+                workers: int = 2, progress: Progress | None = None) -> BuildReport:
+    """Index `corpus_dir` into `index_dir` and return what happened.
+
+    Only new and changed files are parsed; files gone from the corpus are removed. A full
+    rebuild happens when asked, when there is no index yet, or when the index was built
+    with another schema or taxonomy. Raises BuildLocked if another build is running.
+    """
+    started = time.monotonic()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(index_dir):
+        version = f.IndexVersion(f.SCHEMA_VERSION, f.LANGUAGES, taxonomy.digest)
+        gen = f.current_generation(index_dir)
+        full = rebuild or gen is None or f.read_version(gen) != version
+        target = _new_generation(index_dir) if full else gen
+        tally = _update(corpus_dir, target, taxonomy, workers, progress, fresh=full)
+        if full:
+            f.write_version(target, version)
+            _swap_pointer(index_dir, target)
+            _remove_old_generations(index_dir, keep={target.name, gen.name if gen else ""})
+    return BuildReport(indexed=tally.indexed, updated=tally.updated, removed=tally.removed,
+                       unchanged=tally.unchanged, failed=tuple(tally.failed),
+                       seconds=round(time.monotonic() - started, 2), rebuilt=full,
+                       passages=tally.passages)
+
+
+def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
+            progress: Progress | None, fresh: bool) -> _Tally:
+    """Bring the generation folder `gen` in line with the corpus; return the counts."""
+    ix = whoosh_index.create_in(gen, f.build_schema()) if fresh else whoosh_index.open_dir(gen)
+    scan = scan_corpus(corpus_dir)
+    manifest = {} if fresh else read_manifest(gen / f.MANIFEST_FILE)
+    with ix.searcher() as s:
+        indexed_ids = {t.decode() for t in s.lexicon(f.DOC_ID)}
+    tally = _Tally(failed=list(scan.refused), vocabulary=set() if fresh else _read_vocabulary(gen))
+    current = {c.doc_id: c for c in scan.files}
+    todo = [c for c in scan.files if _needs_parse(c, manifest, indexed_ids, tally)]
+    gone = sorted(indexed_ids - current.keys())
+    new_manifest = {k: v for k, v in manifest.items() if k in current}
+    if todo or gone:
+        writer = _writer(ix, fresh)
+        with writer:
+            for doc_id in gone:
+                writer.delete_by_term(f.DOC_ID, doc_id)
+                new_manifest.pop(doc_id, None)
+                tally.removed += 1
+            for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress):
+                _apply(writer, c, result, indexed_ids, new_manifest, tally)
+    write_manifest(gen / f.MANIFEST_FILE, new_manifest)
+    _write_vocabulary(gen, tally.vocabulary)
+    return tally
+
+
+def _needs_parse(c: CorpusFile, manifest: dict[str, ManifestEntry], indexed: set[str],
+                 tally: _Tally) -> bool:
+    """Return True if `c` must be parsed; count it as unchanged (or failed again) otherwise."""
+    entry = manifest.get(c.doc_id)
+    if entry is None or entry.stamp != c.stamp() or entry.rel != c.rel:
+        return True
+    if entry.failure:
+        tally.failed.append(Failure(c.rel, entry.failure))
+        return False
+    if c.doc_id not in indexed:
+        return True
+    tally.unchanged += 1
+    return False
+
+
+def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failure,
+           indexed_ids: set[str], manifest: dict[str, ManifestEntry], tally: _Tally) -> None:
+    """Write one parse result (or record its failure) and update the counts."""
+    was_indexed = c.doc_id in indexed_ids
+    if was_indexed:
+        writer.delete_by_term(f.DOC_ID, c.doc_id)
+    if isinstance(result, Failure):
+        tally.failed.append(result)
+        if was_indexed:
+            tally.removed += 1
+        manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), "", result.reason)
+        return
+    for record in document_records(result):
+        writer.add_document(**{k: v for k, v in record.items() if v not in ("", None)})
+    manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), result.content_hash)
+    tally.passages += len(result.passages)
+    tally.vocabulary |= result.vocabulary
+    if was_indexed:
+        tally.updated += 1
+    else:
+        tally.indexed += 1
+
+
+def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, workers: int,
+               progress: Progress | None) -> Iterator[tuple[CorpusFile, ParsedDocument | Failure]]:
+    """Yield each file with its parse result, parsed in worker processes, in input order.
+
+    At most IN_FLIGHT files are scheduled ahead of the writer, which bounds memory.
+    """
+    if not files:
+        return
+    with ProcessPool(max_workers=max(1, workers), initializer=init_worker,
+                     initargs=(taxonomy, WORKER_MEMORY_BYTES)) as pool:
+        pending: deque = deque()
+        queue = iter(files)
+        done = 0
+        for c in itertools.islice(queue, IN_FLIGHT):
+            pending.append((c, _schedule(pool, c, corpus_dir)))
+        while pending:
+            c, fut = pending.popleft()
+            result = _result(c, fut)
+            for nxt in itertools.islice(queue, 1):
+                pending.append((nxt, _schedule(pool, nxt, corpus_dir)))
+            done += 1
+            yield c, result
+            if progress:
+                progress(done, len(files))
+
+
+def _schedule(pool: ProcessPool, c: CorpusFile, corpus_dir: Path):
+    """Schedule one file's parse with the per-file time limit; return its future."""
+    return pool.schedule(parse_in_worker, args=(c, corpus_dir), timeout=FILE_TIMEOUT_S)
+
+
+def _result(c: CorpusFile, fut) -> ParsedDocument | Failure:
+    """Return a finished future's result, mapping worker deaths and timeouts to a Failure."""
+    try:
+        return fut.result()
+    except FutureTimeout:
+        return Failure(c.rel, f"parsing took longer than {FILE_TIMEOUT_S:.0f} s (stopped)")
+    except ProcessExpired as exc:
+        return Failure(c.rel, f"the parser process died (exit code {exc.exitcode})")
+    except MemoryError:
+        return Failure(c.rel, "parsing needs more memory than the limit allows")
+
+
+def _read_vocabulary(gen: Path) -> set[str]:
+    """Return the words recorded by earlier builds (only grows; stale words are harmless)."""
+    try:
+        return set((gen / f.VOCABULARY_FILE).read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        return set()
+
+
+def _write_vocabulary(gen: Path, vocabulary: set[str]) -> None:
+    """Write the vocabulary atomically."""
+    tmp = gen / (f.VOCABULARY_FILE + ".tmp")
+    tmp.write_text("\n".join(sorted(vocabulary)), encoding="utf-8")
+    os.replace(tmp, gen / f.VOCABULARY_FILE)
+
+
+def _writer(ix: whoosh_index.Index, fresh: bool) -> SegmentWriter:
+    """Return a writer; non-compound segments make opening a searcher nearly free."""
+    if fresh:
+        return ix.writer(limitmb=256, multisegment=False, compound=False)
+    return ix.writer(limitmb=128, compound=False)
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold an exclusive, crash-safe lock (flock dies with the process) for one build."""
+    with open(index_dir / LOCK_FILE, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another index build is running on {index_dir}") from None
+        _clear_stale_whoosh_locks(index_dir)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _clear_stale_whoosh_locks(index_dir: Path) -> None:
+    """Remove Whoosh write locks left by a killed build (we hold the build lock, so none is live)."""
+    for lock in index_dir.glob("gen-*/*_WRITELOCK"):
+        lock.unlink(missing_ok=True)
+
+
+def _new_generation(index_dir: Path) -> Path:
+    """Create and return an empty, uniquely named generation folder."""
+    gen = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    gen.mkdir()
+    return gen
+
+
+def _swap_pointer(index_dir: Path, gen: Path) -> None:
+    """Point CURRENT at `gen` atomically."""
+    tmp = index_dir / (f.POINTER_FILE + ".tmp")
+    tmp.write_text(gen.name, encoding="utf-8")
+    os.replace(tmp, index_dir / f.POINTER_FILE)
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Delete generation folders other than `keep` (the new one and the one just replaced)."""
+    for gen in index_dir.glob("gen-*"):
+        if gen.name not in keep and gen.is_dir():
+            shutil.rmtree(gen, ignore_errors=True)

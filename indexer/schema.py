@@ -1,0 +1,123 @@
+"""The only Whoosh schema in the repo, its version, and the field names.
+
+One index holds two kinds of records, told apart by KIND:
+- a *document* record per file (KIND_DOC): metadata and tags as one stored JSON blob;
+- a *passage* record per passage (KIND_PASSAGE): the searchable text, its tags and
+  statements, and copies of the document's facet values so queries can filter on them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import kb_analyzer
+
+SCHEMA_VERSION = 3
+LANGUAGES = ("en", "uk")
+
+KIND_DOC = "d"
+KIND_PASSAGE = "p"
+
+# Field names: use these constants, never the literals.
+KIND = "kind"
+DOC_ID = "doc_id"
+PASSAGE_ID = "passage_id"
+TEXT_FIELD = "text"
+TITLE = "title"
+SECTION = "section"
+PAGE = "page"
+N = "n"
+MARKING = "marking"
+DATE = "date"
+YEAR = "year"
+TYPE = "type"
+LANG = "lang"
+ORG = "org"
+LOE = "loe"                    # passage-level tags
+PRINCIPLE = "principle"
+DOC_LOE = "doc_loe"            # document-level tags, copied onto passages
+DOC_PRINCIPLE = "doc_principle"
+STATEMENT_KIND = "kind_of_statement"
+TAGS_JSON = "tags_json"
+STATEMENTS_JSON = "statements_json"
+DOC_JSON = "doc_json"
+
+SEARCH_FIELDS = (TEXT_FIELD, TITLE, SECTION)
+FIELD_BOOSTS = {TEXT_FIELD: 1.0, TITLE: 2.5, SECTION: 1.5}
+
+
+def build_schema() -> Schema:
+    """Return the Whoosh schema for passage and document records."""
+    analyzer = kb_analyzer()
+    return Schema(**{
+        KIND: ID(),
+        DOC_ID: ID(stored=True, sortable=True),
+        PASSAGE_ID: ID(stored=True, unique=True),
+        TEXT_FIELD: TEXT(analyzer=analyzer, stored=True),
+        TITLE: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[TITLE]),
+        SECTION: TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS[SECTION]),
+        PAGE: STORED(),
+        N: STORED(),
+        MARKING: ID(),
+        DATE: ID(),
+        YEAR: ID(),
+        TYPE: ID(),
+        LANG: ID(),
+        ORG: KEYWORD(commas=True),
+        LOE: KEYWORD(commas=True),
+        PRINCIPLE: KEYWORD(commas=True),
+        DOC_LOE: KEYWORD(commas=True),
+        DOC_PRINCIPLE: KEYWORD(commas=True),
+        STATEMENT_KIND: KEYWORD(commas=True),
+        TAGS_JSON: STORED(),
+        STATEMENTS_JSON: STORED(),
+        DOC_JSON: STORED(),
+    })
+
+
+# --- The index directory: INDEX_DIR/CURRENT names the live generation folder. -----------
+# A full rebuild writes a new generation and swaps CURRENT with os.replace (atomic), so
+# searches keep using the old one and a crash mid-build leaves it intact.
+POINTER_FILE = "CURRENT"
+VERSION_FILE = "kb-version.json"
+MANIFEST_FILE = "manifest.json"
+VOCABULARY_FILE = "vocabulary.txt"     # one surface word per line, for "did you mean"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexVersion:
+    """What an index generation was built with; search refuses a mismatch."""
+
+    schema: int
+    languages: tuple[str, ...]
+    taxonomy_digest: str
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """Return the live generation folder of `index_dir`, or None if there is none."""
+    try:
+        name = (index_dir / POINTER_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = index_dir / name
+    return gen if name and "/" not in name and gen.is_dir() else None
+
+
+def read_version(gen_dir: Path) -> IndexVersion | None:
+    """Return the version record of a generation folder, or None if it has none."""
+    try:
+        data = json.loads((gen_dir / VERSION_FILE).read_text(encoding="utf-8"))
+        return IndexVersion(int(data["schema"]), tuple(data["languages"]),
+                            str(data["taxonomy_digest"]))
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def write_version(gen_dir: Path, version: IndexVersion) -> None:
+    """Write the version record of a generation folder."""
+    data = {"schema": version.schema, "languages": list(version.languages),
+            "taxonomy_digest": version.taxonomy_digest}
+    (gen_dir / VERSION_FILE).write_text(json.dumps(data), encoding="utf-8")

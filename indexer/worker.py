@@ -1,0 +1,77 @@
+"""Parse one file into a ParsedDocument; runs inside a worker process with limits."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import resource
+from pathlib import Path
+
+from indexer.analysis import words
+from indexer.errors import ReadError
+from indexer.passages import split_passages
+from indexer.readers import read_document
+from indexer.records import Failure, ParsedDocument, Passage, SourceDocument, Taxonomy
+from indexer.scan import CorpusFile
+from indexer.statements import extract_statements
+from indexer.tagging import classify_type, tag_document, tag_passage
+
+log = logging.getLogger(__name__)
+
+# Set once per worker process by `init_worker` (the pool's initializer); never in the parent.
+_worker_taxonomy: list[Taxonomy] = []
+
+
+def init_worker(taxonomy: Taxonomy, memory_limit: int | None) -> None:
+    """Prepare a worker process: cap its address space and keep the taxonomy."""
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    _worker_taxonomy[:] = [taxonomy]
+
+
+def parse_in_worker(file: CorpusFile, corpus_dir: Path) -> ParsedDocument | Failure:
+    """Return the parsed file, or a Failure with a one-line reason (worker entry point)."""
+    return parse_file(file, corpus_dir, _worker_taxonomy[0])
+
+
+def parse_file(file: CorpusFile, corpus_dir: Path, taxonomy: Taxonomy) -> ParsedDocument | Failure:
+    """Return `file` read, split, tagged and classified, or a Failure saying why not."""
+    try:
+        data = file.path.read_bytes()
+        doc = dataclasses.replace(read_document(file.path, corpus_dir),
+                                  doc_id=file.doc_id, path=file.rel)
+    except ReadError as exc:
+        return Failure(file.rel, str(exc))
+    except FileNotFoundError:
+        return Failure(file.rel, "file disappeared during the build")
+    except MemoryError:
+        return Failure(file.rel, "parsing needs more memory than the limit allows")
+    except RecursionError:
+        return Failure(file.rel, "structure nested too deeply to parse")
+    except Exception as exc:  # noqa: BLE001 - third-party parsers on hostile input raise anything
+        log.warning("parser error in %s", file.rel, exc_info=True)
+        return Failure(file.rel, f"parser error: {type(exc).__name__}: {str(exc)[:160]}")
+    if not any(b.text.strip() for b in doc.blocks):
+        return Failure(file.rel, "no text found in the file")
+    return analyze_document(doc, taxonomy, hashlib.sha256(data).hexdigest(), file)
+
+
+def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
+                     file: CorpusFile) -> ParsedDocument:
+    """Return `doc` split into tagged passages with statements, plus document tags and type."""
+    passages = [_analyze_passage(p, taxonomy, doc.meta.lang) for p in split_passages(doc)]
+    doc_tags = tag_document([p.tags for p in passages], taxonomy,
+                            [p.passage_id for p in passages])
+    doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, taxonomy,
+                                                  doc.meta.lang)
+    return ParsedDocument(doc=doc, passages=tuple(passages), tags=doc_tags, doc_type=doc_type,
+                          content_hash=content_hash, size=file.size,
+                          mtime=file.mtime_ns / 1e9, vocabulary=frozenset(
+                              w for p in passages for w in words(p.text)
+                              if len(w) >= 4 and w.isalpha()))
+
+
+def _analyze_passage(p: Passage, taxonomy: Taxonomy, lang: str) -> Passage:
+    """Return the passage with its tags and statements filled in."""
+    return dataclasses.replace(p, tags=tag_passage(p.text, taxonomy, lang),
+                               statements=extract_statements(p.text, lang))

@@ -1,0 +1,45 @@
+"""Turn a ParsedDocument into Whoosh records (one document record + its passages)."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from indexer import schema as f
+from indexer.records import (IndexedDocument, ParsedDocument, encode_document,
+                             encode_statements, encode_tags)
+
+
+def document_records(parsed: ParsedDocument) -> Iterator[dict[str, Any]]:
+    """Yield the Whoosh field dicts for `parsed`: its document record, then its passages."""
+    doc, meta = parsed.doc, parsed.doc.meta
+    shared = {
+        f.DOC_ID: doc.doc_id,
+        f.MARKING: str(int(meta.marking)),
+        f.DATE: meta.date or "",
+        f.YEAR: (meta.date or "")[:4],
+        f.TYPE: parsed.doc_type,
+        f.LANG: meta.lang,
+        f.ORG: ",".join(o.replace(",", " ") for o in meta.orgs),
+        f.DOC_LOE: ",".join(t.tag for t in parsed.tags if t.group == "loe"),
+        f.DOC_PRINCIPLE: ",".join(t.tag for t in parsed.tags if t.group == "principle"),
+    }
+    indexed = IndexedDocument(doc_id=doc.doc_id, path=doc.path, fmt=doc.fmt, meta=meta,
+                              doc_type=parsed.doc_type, tags=parsed.tags,
+                              passages=len(parsed.passages), content_hash=parsed.content_hash)
+    yield {**shared, f.KIND: f.KIND_DOC, f.PASSAGE_ID: doc.doc_id,
+           f.DOC_JSON: encode_document(indexed)}
+    for p in parsed.passages:
+        yield {
+            **shared,
+            f.KIND: f.KIND_PASSAGE,
+            f.PASSAGE_ID: p.passage_id,
+            f.TEXT_FIELD: p.text,
+            f.TITLE: meta.title,
+            f.SECTION: p.section,
+            f.PAGE: p.page,
+            f.N: p.n,
+            f.LOE: ",".join(p.tag_ids("loe")),
+            f.PRINCIPLE: ",".join(p.tag_ids("principle")),
+            f.STATEMENT_KIND: ",".join(sorted({s.kind for s in p.statements})),
+            f.TAGS_JSON: encode_tags(p.tags),
+            f.STATEMENTS_JSON: encode_statements(p.statements),
+        }

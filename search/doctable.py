@@ -1,0 +1,108 @@
+"""An in-memory table of the index's documents, with facet membership as numpy arrays.
+
+Built once per index generation from the document records; facet counts and filters
+over documents are then vector operations instead of index reads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.query import Term
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from indexer.records import IndexedDocument, Marking, decode_document
+from search.query import FACETS
+
+
+@dataclass(frozen=True)
+class FacetColumn:
+    """Which documents carry which values of one facet: a bool matrix [documents, values]."""
+
+    values: tuple[str, ...]
+    matrix: np.ndarray
+
+    def mask_any(self, selected: tuple[str, ...]) -> np.ndarray:
+        """Return a bool mask of documents carrying any of `selected` (OR inside a facet)."""
+        cols = [self.values.index(v) for v in selected if v in self.values]
+        if not cols:
+            return np.zeros(self.matrix.shape[0], dtype=bool)
+        return self.matrix[:, cols].any(axis=1)
+
+
+@dataclass(frozen=True)
+class DocTable:
+    """Every document of one index generation, in a fixed order (the document ordinal)."""
+
+    docs: tuple[IndexedDocument, ...]
+    ordinal: dict[str, int]
+    marking: np.ndarray          # int8 per document
+    dates: np.ndarray            # "YYYY-MM-DD"-sortable strings ("" when unknown)
+    facets: dict[str, FacetColumn]
+    passage_doc: np.ndarray      # Whoosh docnum -> document ordinal, -1 for non-passages
+
+    def visible(self, clearance: Marking) -> np.ndarray:
+        """Return a bool mask of the documents a viewer at `clearance` may see."""
+        return self.marking <= int(clearance)
+
+    def in_dates(self, date_from: str | None, date_to: str | None) -> np.ndarray:
+        """Return a bool mask of documents dated inside [from, to] (prefix-inclusive)."""
+        mask = np.ones(len(self.docs), dtype=bool)
+        if date_from:
+            mask &= (self.dates >= date_from) & (self.dates != "")
+        if date_to:
+            mask &= (self.dates <= date_to + "\uffff") & (self.dates != "")
+        return mask
+
+
+def load_doc_table(searcher: Searcher) -> DocTable:
+    """Return the document table for the index `searcher` reads."""
+    docs = tuple(decode_document(stored[f.DOC_JSON])
+                 for stored in searcher.documents(**{f.KIND: f.KIND_DOC}))
+    docs = tuple(sorted(docs, key=lambda d: d.doc_id))
+    ordinal = {d.doc_id: i for i, d in enumerate(docs)}
+    return DocTable(
+        docs=docs, ordinal=ordinal,
+        marking=np.array([int(d.meta.marking) for d in docs], dtype=np.int8),
+        dates=np.array([d.meta.date or "" for d in docs], dtype=object),
+        facets={name: _facet_column(docs, name) for name in FACETS},
+        passage_doc=_passage_doc(searcher, ordinal))
+
+
+def facet_values_of(doc: IndexedDocument, facet: str) -> tuple[str, ...]:
+    """Return the values `doc` has for `facet`."""
+    if facet in ("loe", "principle"):
+        return doc.tag_ids(facet)
+    if facet == "type":
+        return (doc.doc_type,)
+    if facet == "lang":
+        return (doc.meta.lang,)
+    if facet == "year":
+        return (doc.meta.date[:4],) if doc.meta.date else ()
+    if facet == "org":
+        return doc.meta.orgs
+    raise KeyError(facet)
+
+
+def _facet_column(docs: tuple[IndexedDocument, ...], facet: str) -> FacetColumn:
+    per_doc = [facet_values_of(d, facet) for d in docs]
+    values = tuple(sorted({v for vals in per_doc for v in vals}))
+    index = {v: i for i, v in enumerate(values)}
+    matrix = np.zeros((len(docs), max(1, len(values))), dtype=bool)
+    for row, vals in enumerate(per_doc):
+        for v in vals:
+            matrix[row, index[v]] = True
+    return FacetColumn(values, matrix)
+
+
+def _passage_doc(searcher: Searcher, ordinal: dict[str, int]) -> np.ndarray:
+    """Return, for every Whoosh docnum, the ordinal of its document (-1 if not a passage)."""
+    reader = searcher.reader()
+    out = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+    column = reader.column_reader(f.DOC_ID)
+    for docnum in searcher.docs_for_query(Term(f.KIND, f.KIND_PASSAGE)):
+        value = column[docnum]
+        out[docnum] = ordinal.get(value.decode() if isinstance(value, bytes) else value, -1)
+    return out
+

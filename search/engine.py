@@ -1,0 +1,86 @@
+"""The engine seam: everything that knows the index is Whoosh lives behind `Engine`.
+
+KnowledgeBase asks an Engine for a searcher context (`reading()`), which yields a Whoosh
+searcher plus the DocTable of that index generation. A distributed engine (OpenSearch)
+would replace this module and the Whoosh calls in search/retrieval.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from search.doctable import DocTable, load_doc_table
+from search.errors import IndexMissing
+from search.spelling import Vocabulary
+
+BUILD_HINT = "flask --app app index"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One request's view of the index: a searcher and the matching document table."""
+
+    searcher: Searcher
+    table: DocTable
+    vocabulary: Vocabulary
+
+
+class Engine:
+    """Opens the live index generation lazily and reopens it when a build replaces it."""
+
+    def __init__(self, index_dir: Path, taxonomy_digest: str | None = None) -> None:
+        self.index_dir = index_dir
+        self.taxonomy_digest = taxonomy_digest
+        self._lock = threading.Lock()
+        self._gen: Path | None = None
+        self._ix: whoosh_index.Index | None = None
+        self._tables: dict[tuple[str, int], tuple[DocTable, Vocabulary]] = {}
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Reading]:
+        """Yield a Reading; the searcher is closed when the block ends (one per call/thread)."""
+        ix = self._index()
+        with ix.searcher() as searcher:
+            table, vocabulary = self._table(searcher)
+            yield Reading(searcher, table, vocabulary)
+
+    def _index(self) -> whoosh_index.Index:
+        gen = f.current_generation(self.index_dir)
+        if gen is None:
+            raise IndexMissing(f"no index in {self.index_dir}; build it with `{BUILD_HINT}`")
+        with self._lock:
+            if gen != self._gen or self._ix is None:
+                self._ix = self._open(gen)
+                self._gen = gen
+                self._tables.clear()
+            return self._ix
+
+    def _open(self, gen: Path) -> whoosh_index.Index:
+        version = f.read_version(gen)
+        if version is None or version.schema != f.SCHEMA_VERSION:
+            raise IndexMissing(f"the index in {self.index_dir} was built by another version; "
+                               f"rebuild it with `{BUILD_HINT} --rebuild`")
+        try:
+            return whoosh_index.open_dir(str(gen))
+        except EmptyIndexError:
+            raise IndexMissing(f"the index in {gen} is empty or damaged; rebuild it with "
+                               f"`{BUILD_HINT} --rebuild`") from None
+
+    def _table(self, searcher: Searcher) -> tuple[DocTable, Vocabulary]:
+        """Return the document table and vocabulary of the searcher's index generation."""
+        key = (str(self._gen), searcher.reader().generation())
+        with self._lock:
+            cached = self._tables.get(key)
+        if cached is None:
+            cached = (load_doc_table(searcher), Vocabulary.load(Path(key[0])))
+            with self._lock:
+                self._tables = {key: cached}
+        return cached

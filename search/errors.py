@@ -1,0 +1,14 @@
+"""Errors raised by search/; app.py maps each to one HTTP status."""
+from __future__ import annotations
+
+
+class QueryError(ValueError):
+    """The request cannot be answered as written; the message says what to fix (400)."""
+
+
+class IndexMissing(RuntimeError):
+    """There is no usable index yet; the message names the command to run (503)."""
+
+
+class NotFound(LookupError):
+    """No such document or passage visible to this viewer (404, same as missing)."""

@@ -1,0 +1,133 @@
+"""KnowledgeBase: the one object the app holds; every read takes the viewer's clearance."""
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from indexer.records import Marking, Taxonomy
+from search import retrieval
+from search.acronyms import GlossaryEntry, expand, glossary
+from search.doctable import DocTable
+from search.engine import Engine
+from search.errors import QueryError
+from search.facets import apply_selections, chips, facet_counts, selection_masks
+from search.highlight import fragments, to_html
+from search.parser import ParsedQuery, parse_query
+from search.query import SearchRequest
+from search.results import DocumentHit, Expansion, SearchResults, Snippet
+from search.spelling import suggest
+
+FEW_RESULTS = 3
+
+
+class KnowledgeBase:
+    """Answers typed requests from the index in `index_dir`, filtered by clearance."""
+
+    def __init__(self, index_dir: Path, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.engine = Engine(index_dir)
+
+    def search(self, req: SearchRequest, clearance: Marking) -> SearchResults:
+        """Return one page of documents visible at `clearance`; facets count the same set."""
+        started = time.perf_counter()
+        with self.engine.reading() as r:
+            table, s = r.table, r.searcher
+            base = table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
+            parsed, expanded, docnums = self._match(s, table, req, clearance, base)
+            if docnums is not None:
+                base &= retrieval.documents_of(table, docnums)
+            facets = facet_counts(table, base, req, self.taxonomy)
+            final = apply_selections(base, selection_masks(table, req))
+            total = int(final.sum())
+            hits = self._page(s, table, req, parsed, docnums, final)
+            suggestion = None
+            if total == 0 and parsed is not None:
+                suggestion = suggest(s, table, r.vocabulary, req, parsed, table.visible(clearance))
+        pages = max(1, math.ceil(total / req.per_page))
+        return SearchResults(
+            total=total, page=req.page, per_page=req.per_page, pages=pages, hits=tuple(hits),
+            facets=facets, suggestion=suggestion,
+            suggestion_query_string=req.with_text(suggestion).query_string() if suggestion else None,
+            expanded=expanded, chips=chips(req, self.taxonomy),
+            took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=parsed is None)
+
+    def glossary(self, clearance: Marking) -> tuple[GlossaryEntry, ...]:
+        """Return the acronym glossary visible at `clearance`."""
+        with self.engine.reading() as r:
+            return glossary(r.table, self.taxonomy, clearance)
+
+    def _match(self, s: Searcher, table: DocTable, req: SearchRequest, clearance: Marking,
+               base: np.ndarray) -> tuple[ParsedQuery | None, tuple[Expansion, ...], np.ndarray | None]:
+        """Return the parsed query, expansions used, and matching passage docnums (None = browse)."""
+        if not req.text.strip():
+            return None, (), None
+        text, expanded = req.text, ()
+        if req.expand:
+            text, expanded = expand(req.text, glossary(table, self.taxonomy, clearance))
+        parsed = parse_query(text, self._validate_field)
+        if parsed.query is None:
+            raise QueryError("the query has no words to search for; try different words")
+        retrieval.check_cost(s, parsed.query)
+        docnums = retrieval.matching_passages(s, parsed.query)
+        loose = parsed.loosened()
+        if loose is not None and (base & retrieval.documents_of(table, docnums)).sum() < FEW_RESULTS:
+            parsed.query = loose
+            docnums = retrieval.matching_passages(s, loose)
+        return parsed, expanded, docnums
+
+    def _validate_field(self, alias: str, value: str) -> None:
+        """Raise QueryError when a field:value names an unknown tag or type."""
+        if alias in ("loe", "principle", "type"):
+            known = {t.id for t in self.taxonomy.group(alias)}
+            if value not in known:
+                raise QueryError(f"unknown {alias} {value!r}: use one of {', '.join(sorted(known))}")
+
+    def _page(self, s: Searcher, table: DocTable, req: SearchRequest, parsed: ParsedQuery | None,
+              docnums: np.ndarray | None, final: np.ndarray) -> list[DocumentHit]:
+        """Return the hits of the requested page, each with highlighted snippets."""
+        first = (req.page - 1) * req.per_page
+        if parsed is not None and req.sort == "relevance":
+            ranked = retrieval.ranked_documents(s, table, parsed.query, docnums, final,
+                                                first + req.per_page)[first:]
+            return [self._hit(s, table, o, score, ph, parsed) for o, score, ph in ranked]
+        ordinals = _by_date(table, final, newest=req.sort != "oldest")[first:first + req.per_page]
+        if parsed is None:
+            return [self._hit(s, table, o, 0.0, [], None) for o in ordinals]
+        best = retrieval.best_passages(s, table, parsed.query, docnums, ordinals)
+        return [self._hit(s, table, o, best.get(o, [None])[0].score if best.get(o) else 0.0,
+                          best.get(o, []), parsed) for o in ordinals]
+
+    def _hit(self, s: Searcher, table: DocTable, ordinal: int, score: float, passages: list,
+             parsed: ParsedQuery | None) -> DocumentHit:
+        doc = table.docs[ordinal]
+        docnums = [p.docnum for p in passages]
+        if not docnums:
+            first = retrieval.first_passage(s, doc.doc_id)
+            docnums = [first] if first is not None else []
+        wanted = parsed.highlight if parsed else set()
+        return DocumentHit(
+            id=doc.doc_id, path=doc.path, title=doc.meta.title, date=doc.meta.date,
+            type=doc.doc_type, lang=doc.meta.lang, marking=doc.meta.marking.name,
+            loe=doc.tag_ids("loe"), principle=doc.tag_ids("principle"), score=round(score, 3),
+            snippets=tuple(_snippet(s.stored_fields(n), wanted) for n in docnums))
+
+
+def _snippet(stored: dict, wanted: set[str]) -> Snippet:
+    frags = fragments(stored.get(f.TEXT_FIELD, ""), wanted)
+    n = stored.get(f.N, 1)
+    return Snippet(passage_id=stored[f.PASSAGE_ID], html=to_html(frags),
+                   section=stored.get(f.SECTION, ""), page=stored.get(f.PAGE), fragments=frags,
+                   anchor=f"p-{n}")
+
+
+def _by_date(table: DocTable, mask: np.ndarray, newest: bool) -> list[int]:
+    """Return the ordinals in `mask` sorted by date (undated last), then by id."""
+    ordinals = np.flatnonzero(mask).tolist()
+    dated = sorted((o for o in ordinals if table.dates[o]), key=lambda o: (table.dates[o], table.docs[o].doc_id),
+                   reverse=newest)
+    return dated + [o for o in ordinals if not table.dates[o]]

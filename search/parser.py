@@ -1,0 +1,203 @@
+"""Parse the query language into a Whoosh query.
+
+Grammar: words are ANDed; "quoted phrases"; OR between terms; NOT word or -word;
+(groups); field:value for title, type, loe, principle, lang, year; trailing * on a
+prefix of 3+ letters. Errors say what to fix.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer import schema as f
+from indexer.analysis import STOP_WORDS, normalize_word, terms, words
+from search.errors import QueryError
+
+MAX_TERMS = 64
+MAX_PREFIX_EXPANSION = 200
+_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<quote>")|'
+                    r'(?P<word>[^\s()"]+))')
+FIELD_ALIASES = {"title": f.TITLE, "type": f.TYPE, "loe": f.DOC_LOE, "principle": f.DOC_PRINCIPLE,
+                 "lang": f.LANG, "year": f.YEAR}
+_KEYWORD_FIELDS = {f.TYPE, f.DOC_LOE, f.DOC_PRINCIPLE, f.LANG, f.YEAR}
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query: the Whoosh query, the terms to highlight, and its plain words."""
+
+    query: wq.Query | None
+    highlight: set[str] = field(default_factory=set)
+    plain_words: list[str] = field(default_factory=list)    # for acronyms and "did you mean"
+    is_simple: bool = True                                   # only plain words, ANDed
+
+    def loosened(self) -> wq.Query | None:
+        """Return the same words ORed (for ranking partial matches when AND finds few)."""
+        if not self.is_simple or len(self.plain_words) < 2:
+            return None
+        subs = [_word_query(w) for w in self.plain_words]
+        return wq.Or([s for s in subs if s is not None], minmatch=max(1, len(subs) // 2))
+
+
+def parse_query(text: str, validate_value=None) -> ParsedQuery:
+    """Return the parsed form of `text`; raise QueryError for malformed input."""
+    tokens = _tokenize(text)
+    parser = _Parser(tokens, validate_value)
+    q = parser.parse_or()
+    if parser.pos < len(tokens):
+        raise QueryError("unbalanced ')': remove it or add a matching '('")
+    if parser.term_count > MAX_TERMS:
+        raise QueryError(f"the query has {parser.term_count} terms; at most {MAX_TERMS} are allowed")
+    return ParsedQuery(q, parser.highlight, parser.plain, parser.is_simple and q is not None)
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    out = []
+    for m in _TOKEN.finditer(text.replace("\x00", " ")):
+        kind = m.lastgroup
+        if kind == "quote":
+            raise QueryError('unterminated phrase: add the closing " or remove the opening one')
+        if kind:
+            out.append((kind, m.group(kind)))
+    return out
+
+
+class _Parser:
+    """Recursive descent over the token list."""
+
+    def __init__(self, tokens: list[tuple[str, str]], validate_value) -> None:
+        self.tokens, self.pos = tokens, 0
+        self.highlight: set[str] = set()
+        self.plain: list[str] = []
+        self.term_count = 0
+        self.is_simple = True
+        self.validate_value = validate_value
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse_or(self) -> wq.Query | None:
+        parts = [self.parse_and()]
+        while (tok := self.peek()) and tok == ("word", "OR"):
+            self.pos += 1
+            self.is_simple = False
+            if self.peek() is None or self.peek()[0] == "rp":
+                raise QueryError("OR needs a term on both sides")
+            parts.append(self.parse_and())
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def parse_and(self) -> wq.Query | None:
+        musts, nots = [], []
+        while (tok := self.peek()) and tok[0] != "rp" and tok != ("word", "OR"):
+            negated = self._negation()
+            q = self.parse_unary()
+            if q is not None:
+                (nots if negated else musts).append(q)
+        if nots and not musts:
+            raise QueryError("a query cannot only exclude: add a word to search for before NOT/-")
+        if not musts:
+            return None
+        q = musts[0] if len(musts) == 1 else wq.And(musts)
+        return wq.AndNot(q, wq.Or(nots)) if nots else q
+
+    def _negation(self) -> bool:
+        tok = self.peek()
+        if tok == ("word", "NOT"):
+            self.pos += 1
+            self.is_simple = False
+            if self.peek() is None:
+                raise QueryError("NOT needs a term after it")
+            return True
+        if tok and tok[0] == "word" and tok[1].startswith("-") and len(tok[1]) > 1:
+            self.tokens[self.pos] = ("word", tok[1][1:])
+            self.is_simple = False
+            return True
+        return False
+
+    def parse_unary(self) -> wq.Query | None:
+        kind, value = self.tokens[self.pos]
+        self.pos += 1
+        if kind == "lp":
+            self.is_simple = False
+            inner = self.parse_or()
+            if self.peek() is None or self.peek()[0] != "rp":
+                raise QueryError("unbalanced '(': add the closing ')'")
+            self.pos += 1
+            return inner
+        if kind == "rp":
+            raise QueryError("unbalanced ')': remove it or add a matching '('")
+        if kind == "phrase":
+            self.is_simple = False
+            return self._phrase(value[1:-1], (f.TEXT_FIELD, f.TITLE, f.SECTION))
+        return self._word(value)
+
+    def _word(self, value: str) -> wq.Query | None:
+        name, sep, rest = value.partition(":")
+        if sep and name.lower() in FIELD_ALIASES:
+            self.is_simple = False
+            return self._fielded(FIELD_ALIASES[name.lower()], name.lower(), rest)
+        if value.endswith("*"):
+            self.is_simple = False
+            return self._prefix(value[:-1])
+        found = words(value)
+        if not found:
+            return None
+        content = [w for w in found if w not in STOP_WORDS] or ([] if len(found) > 1 else [])
+        if not content:
+            return None
+        self.term_count += len(content)
+        self.plain.extend(content)
+        self.highlight.update(normalize_word(w) for w in content)
+        subs = [_word_query(w) for w in content]
+        return subs[0] if len(subs) == 1 else wq.And(subs)
+
+    def _fielded(self, fieldname: str, alias: str, raw: str) -> wq.Query | None:
+        if not raw:
+            raise QueryError(f"{alias}: needs a value, for example {alias}:{_EXAMPLES[alias]}")
+        if fieldname in _KEYWORD_FIELDS:
+            value = raw.strip('"').lower()
+            if self.validate_value:
+                self.validate_value(alias, value)
+            self.term_count += 1
+            return wq.Term(fieldname, value)
+        if raw.startswith('"') and raw.endswith('"') and len(raw) > 1:
+            return self._phrase(raw[1:-1], (fieldname,))
+        ts = terms(raw)
+        if not ts:
+            raise QueryError(f"{alias}: needs a word after it")
+        self.term_count += len(ts)
+        self.highlight.update(t.text for t in ts)
+        return wq.And([wq.Term(fieldname, t.text) for t in ts])
+
+    def _phrase(self, text: str, fields: tuple[str, ...]) -> wq.Query | None:
+        ts = [t.text for t in terms(text)]
+        if not ts:
+            return None
+        self.term_count += len(ts)
+        self.highlight.update(ts)
+        if len(ts) == 1:
+            return wq.Or([wq.Term(fn, ts[0]) for fn in fields])
+        return wq.Or([wq.Phrase(fn, ts) for fn in fields])
+
+    def _prefix(self, stem: str) -> wq.Query:
+        letters = words(stem)
+        if len(letters) != 1 or len(letters[0]) < 3:
+            raise QueryError("a wildcard needs at least 3 letters before the *, e.g. procur*")
+        self.term_count += 1
+        prefix = letters[0]
+        return wq.Or([wq.Prefix(fn, prefix) for fn in (f.TEXT_FIELD, f.TITLE)])
+
+
+def _word_query(word: str) -> wq.Query:
+    """Return the query for one plain word across the text, title and section fields."""
+    term = normalize_word(word)
+    return wq.Or([wq.Term(fn, term) for fn in f.SEARCH_FIELDS])
+
+
+_EXAMPLES = {"title": "charter", "type": "minutes", "loe": "sector-reform",
+             "principle": "senior-engagement", "lang": "uk", "year": "2019"}

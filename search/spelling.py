@@ -1,0 +1,65 @@
+"""'Did you mean': correct unknown words against the index's vocabulary."""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from indexer.analysis import normalize_word
+from search import retrieval
+from search.doctable import DocTable
+from search.parser import ParsedQuery, parse_query
+from search.query import SearchRequest
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Surface words of the corpus, bucketed by first letter for fast lookups."""
+
+    buckets: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, gen_dir: Path) -> "Vocabulary":
+        """Return the vocabulary written by the last build (empty if none)."""
+        try:
+            text = (gen_dir / f.VOCABULARY_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls({})
+        buckets: dict[str, list[str]] = defaultdict(list)
+        for w in text.split():
+            buckets[w[0]].append(w)
+        return cls({k: tuple(v) for k, v in buckets.items()})
+
+    def closest(self, word: str) -> str | None:
+        """Return the closest known word to `word`, or None."""
+        candidates = [w for w in self.buckets.get(word[:1], ()) if abs(len(w) - len(word)) <= 2]
+        found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
+        return found[0] if found else None
+
+
+def suggest(searcher: Searcher, table: DocTable, vocabulary: Vocabulary, req: SearchRequest,
+            parsed: ParsedQuery, visible: np.ndarray) -> str | None:
+    """Return a corrected query text that has visible hits, or None."""
+    if not parsed.is_simple:
+        return None
+    reader = searcher.reader()
+    fixed, changed = [], False
+    for word in parsed.plain_words:
+        if reader.doc_frequency(f.TEXT_FIELD, normalize_word(word)) == 0:
+            better = vocabulary.closest(word)
+            if better:
+                word, changed = better, True
+        fixed.append(word)
+    if not changed:
+        return None
+    text = " ".join(fixed)
+    query = parse_query(text).query
+    if query is None:
+        return None
+    mask = retrieval.documents_of(table, retrieval.matching_passages(searcher, query)) & visible
+    return text if mask.any() else None
