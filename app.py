@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import click
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
 from indexer.build import BuildLocked, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.tagging import classify_type, tag_document, tag_passage
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
+from search.documents import DocumentView
 from search.errors import IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
 from search.query import FACET_LABELS, SearchRequest
@@ -80,12 +81,55 @@ def _register_routes(app: Flask) -> None:
         results = kb(app).search(req, current_clearance())
         return jsonify(dataclasses.asdict(results))
 
+    @app.get("/documents/<doc_id>")
+    def document_page(doc_id: str) -> str:
+        view = kb(app).document(doc_id, current_clearance())
+        return render_template("document.html", view=view, taxonomy=taxonomy)
+
+    @app.get("/api/documents/<doc_id>")
+    def document_api(doc_id: str) -> Response:
+        return jsonify(document_json(kb(app).document(doc_id, current_clearance())))
+
+    @app.get("/documents/<doc_id>/download")
+    def document_download(doc_id: str) -> Response:
+        view = kb(app).document(doc_id, current_clearance())
+        root = Path(app.config["CORPUS_DIR"]).resolve()
+        path = (root / view.doc.path).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise NotFound(doc_id)
+        return send_file(path, as_attachment=True, download_name=path.name,
+                         mimetype="application/octet-stream")
+
+    @app.get("/glossary")
+    def glossary_page() -> str:
+        return render_template("glossary.html", entries=kb(app).glossary(current_clearance()))
+
     @app.post("/api/tag")
     def tag_api() -> Response:
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise QueryError('send JSON like {"text": "..."}')
         return jsonify(tag_text(payload["text"], taxonomy, payload.get("lang")))
+
+
+def document_json(view: DocumentView) -> dict[str, Any]:
+    """Return the /api/documents/<id> JSON shape of a document view."""
+    doc, meta = view.doc, view.doc.meta
+
+    def tags(group: str) -> list[dict[str, Any]]:
+        return [{"id": t.tag, "score": t.score, "evidence": [
+            {"passage_id": e.passage_id, "text": e.text} for e in t.evidence]}
+            for t in doc.tags if t.group == group]
+    return {
+        "id": doc.doc_id, "path": doc.path, "format": doc.fmt, "title": meta.title,
+        "date": meta.date, "type": doc.doc_type, "lang": meta.lang, "marking": meta.marking.name,
+        "author": meta.author, "orgs": list(meta.orgs), "amounts": [a.text for a in meta.amounts],
+        "summary": list(view.summary), "loe": tags("loe"), "principle": tags("principle"),
+        "passages": [{"id": p.id, "anchor": p.anchor, "text": p.text, "section": p.section,
+                      "page": p.page, "loe": list(p.loe), "principle": list(p.principle)}
+                     for p in view.passages],
+        "similar": [dataclasses.asdict(x) for x in view.similar],
+    }
 
 
 def tag_text(text: str, taxonomy: Taxonomy, lang: str | None = None) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from search import retrieval
 from search.acronyms import GlossaryEntry, expand, glossary
 from search.doctable import DocTable
 from search.engine import Engine
-from search.errors import QueryError
+from search.documents import DocumentView, load_passages, similar_documents, summarize
+from search.errors import NotFound, QueryError
 from search.facets import apply_selections, chips, facet_counts, selection_masks
 from search.highlight import fragments, to_html
 from search.parser import ParsedQuery, parse_query
@@ -55,6 +56,19 @@ class KnowledgeBase:
             suggestion_query_string=req.with_text(suggestion).query_string() if suggestion else None,
             expanded=expanded, chips=chips(req, self.taxonomy),
             took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=parsed is None)
+
+    def document(self, doc_id: str, clearance: Marking) -> DocumentView:
+        """Return the document page data; raise NotFound if missing or above `clearance`."""
+        with self.engine.reading() as r:
+            ordinal = r.table.ordinal.get(doc_id)
+            if ordinal is None or r.table.docs[ordinal].meta.marking > clearance:
+                raise NotFound(doc_id)
+            doc = r.table.docs[ordinal]
+            passages = load_passages(r.searcher, doc_id)
+            similar = similar_documents(r.searcher, r.table, doc, passages,
+                                        r.table.visible(clearance))
+        return DocumentView(doc=doc, passages=passages, summary=summarize(passages, doc.meta.title),
+                            similar=similar)
 
     def glossary(self, clearance: Marking) -> tuple[GlossaryEntry, ...]:
         """Return the acronym glossary visible at `clearance`."""
