@@ -43,7 +43,8 @@ STOP_WORDS = frozenset(
     "a an and are as at be but by for from has have in into is it its of on or that the "
     "their this to was were will with what which who whom did does do how when where why "
     "about there these those than then been being i we you he she they our your "
-    "і й та а але в у на з із зі до від по для про що як це є не чи його її їх".split())
+    "і й та а але в у на з із зі до від по для про що як це є не чи його її їх за щодо "
+    "через під над між при без або також який яка які було буде".split())
 
 
 class Term(NamedTuple):

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 
 from pebble import ProcessExpired, ProcessPool
 from whoosh import index as whoosh_index
+from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
 from indexer import schema as f
@@ -91,7 +92,7 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
     scan = scan_corpus(corpus_dir)
     manifest = {} if fresh else read_manifest(gen / f.MANIFEST_FILE)
     with ix.searcher() as s:
-        indexed_ids = {t.decode() for t in s.lexicon(f.DOC_ID)}
+        indexed_ids = _indexed_ids(s)
     tally = _Tally(failed=list(scan.refused), vocabulary=set() if fresh else _read_vocabulary(gen))
     current = {c.doc_id: c for c in scan.files}
     todo = [c for c in scan.files if _needs_parse(c, manifest, indexed_ids, tally)]
@@ -109,6 +110,22 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
     write_manifest(gen / f.MANIFEST_FILE, new_manifest)
     _write_vocabulary(gen, tally.vocabulary)
     return tally
+
+
+def _indexed_ids(searcher) -> set[str]:
+    """Return the ids of the live (not deleted) document records.
+
+    The term lexicon still lists deleted documents until segments merge, so read the DOC_ID
+    column of the records a query for document records matches.
+    """
+    records = set(searcher.docs_for_query(Term(f.KIND, f.KIND_DOC)))
+    ids = set()
+    for leaf, offset in searcher.reader().leaf_readers():
+        if leaf.has_column(f.DOC_ID):
+            column = leaf.column_reader(f.DOC_ID)
+            ids.update(column[n - offset] for n in records
+                       if offset <= n < offset + leaf.doc_count_all())
+    return {v.decode() if isinstance(v, bytes) else v for v in ids}
 
 
 def _needs_parse(c: CorpusFile, manifest: dict[str, ManifestEntry], indexed: set[str],

@@ -100,9 +100,14 @@ def _passage_doc(searcher: Searcher, ordinal: dict[str, int]) -> np.ndarray:
     """Return, for every Whoosh docnum, the ordinal of its document (-1 if not a passage)."""
     reader = searcher.reader()
     out = np.full(reader.doc_count_all(), -1, dtype=np.int32)
-    column = reader.column_reader(f.DOC_ID)
-    for docnum in searcher.docs_for_query(Term(f.KIND, f.KIND_PASSAGE)):
-        value = column[docnum]
-        out[docnum] = ordinal.get(value.decode() if isinstance(value, bytes) else value, -1)
+    passages = set(searcher.docs_for_query(Term(f.KIND, f.KIND_PASSAGE)))
+    for leaf, offset in reader.leaf_readers():
+        if not leaf.has_column(f.DOC_ID):
+            continue
+        column = leaf.column_reader(f.DOC_ID)
+        for local in range(leaf.doc_count_all()):
+            if local + offset in passages:
+                value = column[local]
+                out[local + offset] = ordinal.get(
+                    value.decode() if isinstance(value, bytes) else value, -1)
     return out
-

@@ -1,17 +1,20 @@
 """KnowledgeBase: the one object the app holds; every read takes the viewer's clearance."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import schema as f
 from indexer.records import Marking, Taxonomy
 from search import retrieval
-from search.acronyms import GlossaryEntry, expand, glossary
+from search.acronyms import GlossaryEntry, glossary
 from search.doctable import DocTable
 from search.engine import Engine
 from search.documents import DocumentView, load_passages, similar_documents, summarize
@@ -24,6 +27,23 @@ from search.results import DocumentHit, Expansion, SearchResults, Snippet
 from search.spelling import suggest
 
 FEW_RESULTS = 3
+
+
+@dataclass(frozen=True)
+class _Match:
+    """What a query matched: documents, passages (Whoosh docnums) and per-document weights."""
+
+    parsed: ParsedQuery
+    docs: np.ndarray
+    docnums: np.ndarray
+    weights: np.ndarray | None
+    query: wq.Query | None = None          # the query ranking passages (default: parsed.query)
+    expanded: tuple[Expansion, ...] = ()
+
+    @property
+    def rank_query(self) -> wq.Query:
+        """Return the query that ranks passages."""
+        return self.query if self.query is not None else self.parsed.query
 
 
 class KnowledgeBase:
@@ -39,23 +59,24 @@ class KnowledgeBase:
         with self.engine.reading() as r:
             table, s = r.table, r.searcher
             base = table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
-            parsed, expanded, docnums = self._match(s, table, req, clearance, base)
-            if docnums is not None:
-                base &= retrieval.documents_of(table, docnums)
+            match = self._match(s, table, req, clearance, base)
+            if match is not None:
+                base &= match.docs
             facets = facet_counts(table, base, req, self.taxonomy)
             final = apply_selections(base, selection_masks(table, req))
             total = int(final.sum())
-            hits = self._page(s, table, req, parsed, docnums, final)
+            hits = self._page(s, table, req, match, final)
             suggestion = None
-            if total == 0 and parsed is not None:
-                suggestion = suggest(s, table, r.vocabulary, req, parsed, table.visible(clearance))
+            if total == 0 and match is not None:
+                suggestion = suggest(s, table, r.vocabulary, req, match.parsed,
+                                     table.visible(clearance))
         pages = max(1, math.ceil(total / req.per_page))
         return SearchResults(
             total=total, page=req.page, per_page=req.per_page, pages=pages, hits=tuple(hits),
             facets=facets, suggestion=suggestion,
             suggestion_query_string=req.with_text(suggestion).query_string() if suggestion else None,
-            expanded=expanded, chips=chips(req, self.taxonomy),
-            took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=parsed is None)
+            expanded=match.expanded if match else (), chips=chips(req, self.taxonomy),
+            took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=match is None)
 
     def document(self, doc_id: str, clearance: Marking) -> DocumentView:
         """Return the document page data; raise NotFound if missing or above `clearance`."""
@@ -76,23 +97,47 @@ class KnowledgeBase:
             return glossary(r.table, self.taxonomy, clearance)
 
     def _match(self, s: Searcher, table: DocTable, req: SearchRequest, clearance: Marking,
-               base: np.ndarray) -> tuple[ParsedQuery | None, tuple[Expansion, ...], np.ndarray | None]:
-        """Return the parsed query, expansions used, and matching passage docnums (None = browse)."""
+               base: np.ndarray) -> _Match | None:
+        """Return what the query matches (None = browse: no query text)."""
         if not req.text.strip():
-            return None, (), None
-        text, expanded = req.text, ()
-        if req.expand:
-            text, expanded = expand(req.text, glossary(table, self.taxonomy, clearance))
-        parsed = parse_query(text, self._validate_field)
+            return None
+        acronyms = ({e.short: e.long for e in glossary(table, self.taxonomy, clearance)}
+                    if req.expand else {})
+        parsed = parse_query(req.text, self._validate_field, acronyms)
+        expanded = tuple(dict.fromkeys(Expansion(a, b) for a, b in parsed.expansions))
         if parsed.query is None:
             raise QueryError("the query has no words to search for; try different words")
         retrieval.check_cost(s, parsed.query)
-        docnums = retrieval.matching_passages(s, parsed.query)
-        loose = parsed.loosened()
-        if loose is not None and (base & retrieval.documents_of(table, docnums)).sum() < FEW_RESULTS:
-            parsed.query = loose
-            docnums = retrieval.matching_passages(s, loose)
-        return parsed, expanded, docnums
+        if parsed.is_simple and len(parsed.units) >= 2:
+            match = self._match_units(s, table, parsed, parsed.units)
+        else:
+            docnums = retrieval.matching_passages(s, parsed.query)
+            match = _Match(parsed, retrieval.documents_of(table, docnums), docnums, None)
+        if (parsed.is_simple and len(parsed.word_units) >= 2
+                and (match.docs & base).sum() < FEW_RESULTS):
+            match = self._widen(s, table, match, parsed.word_units)
+        return dataclasses.replace(match, expanded=expanded)
+
+    def _match_units(self, s: Searcher, table: DocTable, parsed: ParsedQuery,
+                     units: list) -> _Match:
+        """Match word units per document: a document must hold every unit somewhere."""
+        held = self._units_held(s, table, units)
+        query = parsed.loosened()
+        return _Match(parsed, held == 1.0, retrieval.matching_passages(s, query), held, query)
+
+    def _widen(self, s: Searcher, table: DocTable, match: _Match, units: list) -> _Match:
+        """Return `match` plus documents holding at least half of the typed words (ranked lower)."""
+        held = self._units_held(s, table, units)
+        query = wq.Or([match.rank_query, wq.Or(units)])
+        weights = np.where(match.docs, 1.0, 0.5 * held)
+        return _Match(match.parsed, match.docs | (held >= 0.5),
+                      retrieval.matching_passages(s, query), weights, query)
+
+    @staticmethod
+    def _units_held(s: Searcher, table: DocTable, units: list) -> np.ndarray:
+        """Return, per document, the share of `units` it holds in any passage."""
+        masks = [retrieval.documents_of(table, retrieval.matching_passages(s, u)) for u in units]
+        return np.mean(masks, axis=0)
 
     def _validate_field(self, alias: str, value: str) -> None:
         """Raise QueryError when a field:value names an unknown tag or type."""
@@ -101,20 +146,20 @@ class KnowledgeBase:
             if value not in known:
                 raise QueryError(f"unknown {alias} {value!r}: use one of {', '.join(sorted(known))}")
 
-    def _page(self, s: Searcher, table: DocTable, req: SearchRequest, parsed: ParsedQuery | None,
-              docnums: np.ndarray | None, final: np.ndarray) -> list[DocumentHit]:
+    def _page(self, s: Searcher, table: DocTable, req: SearchRequest, match: _Match | None,
+              final: np.ndarray) -> list[DocumentHit]:
         """Return the hits of the requested page, each with highlighted snippets."""
         first = (req.page - 1) * req.per_page
-        if parsed is not None and req.sort == "relevance":
-            ranked = retrieval.ranked_documents(s, table, parsed.query, docnums, final,
-                                                first + req.per_page)[first:]
-            return [self._hit(s, table, o, score, ph, parsed) for o, score, ph in ranked]
+        if match is not None and req.sort == "relevance":
+            ranked = retrieval.ranked_documents(s, table, match.rank_query, match.docnums, final,
+                                                first + req.per_page, match.weights)[first:]
+            return [self._hit(s, table, o, score, ph, match.parsed) for o, score, ph in ranked]
         ordinals = _by_date(table, final, newest=req.sort != "oldest")[first:first + req.per_page]
-        if parsed is None:
+        if match is None:
             return [self._hit(s, table, o, 0.0, [], None) for o in ordinals]
-        best = retrieval.best_passages(s, table, parsed.query, docnums, ordinals)
-        return [self._hit(s, table, o, best.get(o, [None])[0].score if best.get(o) else 0.0,
-                          best.get(o, []), parsed) for o in ordinals]
+        best = retrieval.best_passages(s, table, match.rank_query, match.docnums, ordinals)
+        return [self._hit(s, table, o, best[o][0].score if best.get(o) else 0.0,
+                          best.get(o, []), match.parsed) for o in ordinals]
 
     def _hit(self, s: Searcher, table: DocTable, ordinal: int, score: float, passages: list,
              parsed: ParsedQuery | None) -> DocumentHit:

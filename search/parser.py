@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from whoosh import query as wq
 
@@ -30,27 +31,54 @@ class ParsedQuery:
 
     query: wq.Query | None
     highlight: set[str] = field(default_factory=set)
-    plain_words: list[str] = field(default_factory=list)    # for acronyms and "did you mean"
+    plain_words: list[str] = field(default_factory=list)    # for "did you mean"
+    units: list[wq.Query] = field(default_factory=list)      # one query per word or acronym
+    word_units: list[wq.Query] = field(default_factory=list) # one query per typed word
+    expansions: list[tuple[str, str]] = field(default_factory=list)
     is_simple: bool = True                                   # only plain words, ANDed
 
     def loosened(self) -> wq.Query | None:
-        """Return the same words ORed (for ranking partial matches when AND finds few)."""
-        if not self.is_simple or len(self.plain_words) < 2:
+        """Return the word units ORed (ranking rewards passages holding more of them)."""
+        if not self.is_simple or len(self.units) < 2:
             return None
-        subs = [_word_query(w) for w in self.plain_words]
-        return wq.Or([s for s in subs if s is not None], minmatch=max(1, len(subs) // 2))
+        return wq.Or(self.units)
 
 
-def parse_query(text: str, validate_value=None) -> ParsedQuery:
-    """Return the parsed form of `text`; raise QueryError for malformed input."""
-    tokens = _tokenize(text)
-    parser = _Parser(tokens, validate_value)
+def parse_query(text: str, validate_value=None,
+                acronyms: Mapping[str, str] | None = None) -> ParsedQuery:
+    """Return the parsed form of `text`; raise QueryError for malformed input.
+
+    `acronyms` maps short forms to long forms: a plain word that is a known acronym also
+    matches its long form, and a run of words spelling a long form also matches the acronym.
+    """
+    tokens = _join_long_forms(_tokenize(text), acronyms or {})
+    parser = _Parser(tokens, validate_value, acronyms or {})
     q = parser.parse_or()
     if parser.pos < len(tokens):
         raise QueryError("unbalanced ')': remove it or add a matching '('")
     if parser.term_count > MAX_TERMS:
         raise QueryError(f"the query has {parser.term_count} terms; at most {MAX_TERMS} are allowed")
-    return ParsedQuery(q, parser.highlight, parser.plain, parser.is_simple and q is not None)
+    return ParsedQuery(q, parser.highlight, parser.plain, parser.units, parser.word_units,
+                       parser.expansions, parser.is_simple and q is not None)
+
+
+def _join_long_forms(tokens: list[tuple[str, str]], acronyms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Return tokens with each run of plain words that spells a long form merged into one."""
+    longs = sorted(((tuple(w.lower() for w in long.split()), short)
+                    for short, long in acronyms.items()), key=lambda x: -len(x[0]))
+    out, i = [], 0
+    while i < len(tokens):
+        for words_, short in longs:
+            n = len(words_)
+            run = tokens[i:i + n]
+            if len(run) == n and all(k == "word" and v.lower() == w for (k, v), w in zip(run, words_)):
+                out.append(("long", " ".join(v for _, v in run) + "\x00" + short))
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -67,8 +95,13 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 class _Parser:
     """Recursive descent over the token list."""
 
-    def __init__(self, tokens: list[tuple[str, str]], validate_value) -> None:
+    def __init__(self, tokens: list[tuple[str, str]], validate_value,
+                 acronyms: Mapping[str, str]) -> None:
         self.tokens, self.pos = tokens, 0
+        self.acronyms = acronyms
+        self.units: list[wq.Query] = []
+        self.word_units: list[wq.Query] = []
+        self.expansions: list[tuple[str, str]] = []
         self.highlight: set[str] = set()
         self.plain: list[str] = []
         self.term_count = 0
@@ -134,7 +167,33 @@ class _Parser:
         if kind == "phrase":
             self.is_simple = False
             return self._phrase(value[1:-1], (f.TEXT_FIELD, f.TITLE, f.SECTION))
+        if kind == "long":
+            return self._long_form(*value.split("\x00"))
+        if value in self.acronyms:
+            return self._acronym(value)
         return self._word(value)
+
+    def _long_form(self, text: str, short: str) -> wq.Query | None:
+        """Return the query for a long form typed out: the phrase, or its acronym."""
+        phrase = self._phrase(text, (f.TEXT_FIELD, f.TITLE, f.SECTION))
+        unit = wq.Or([phrase, _word_query(short)]) if phrase is not None else _word_query(short)
+        self.expansions.append((text, short))
+        self.highlight.add(normalize_word(short.lower()))
+        self.word_units.extend(_word_query(w) for w in words(text) if w not in STOP_WORDS)
+        self.units.append(unit)
+        return unit
+
+    def _acronym(self, short: str) -> wq.Query:
+        """Return the query for an acronym: the acronym, or its long form as a phrase."""
+        self.term_count += 1
+        self.plain.append(short.lower())
+        self.highlight.add(normalize_word(short.lower()))
+        phrase = self._phrase(self.acronyms[short], (f.TEXT_FIELD, f.TITLE, f.SECTION))
+        unit = wq.Or([_word_query(short), phrase]) if phrase is not None else _word_query(short)
+        self.expansions.append((short, self.acronyms[short]))
+        self.units.append(unit)
+        self.word_units.append(unit)
+        return unit
 
     def _word(self, value: str) -> wq.Query | None:
         name, sep, rest = value.partition(":")
@@ -154,6 +213,8 @@ class _Parser:
         self.plain.extend(content)
         self.highlight.update(normalize_word(w) for w in content)
         subs = [_word_query(w) for w in content]
+        self.units.extend(subs)
+        self.word_units.extend(subs)
         return subs[0] if len(subs) == 1 else wq.And(subs)
 
     def _fielded(self, fieldname: str, alias: str, raw: str) -> wq.Query | None:
@@ -195,7 +256,7 @@ class _Parser:
 
 def _word_query(word: str) -> wq.Query:
     """Return the query for one plain word across the text, title and section fields."""
-    term = normalize_word(word)
+    term = normalize_word(word.lower())
     return wq.Or([wq.Term(fn, term) for fn in f.SEARCH_FIELDS])
 
 

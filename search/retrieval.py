@@ -54,21 +54,32 @@ def documents_of(table: DocTable, docnums: np.ndarray) -> np.ndarray:
 
 
 def ranked_documents(searcher: Searcher, table: DocTable, q: wq.Query, docnums: np.ndarray,
-                     allowed: np.ndarray, need: int) -> list[tuple[int, float, list[PassageHit]]]:
-    """Return up to `need` allowed documents by best passage score, with their top passages.
+                     allowed: np.ndarray, need: int,
+                     weights: np.ndarray | None = None) -> list[tuple[int, float, list[PassageHit]]]:
+    """Return up to `need` allowed documents, best first, with their top passages.
 
-    Passages are ranked by BM25F (title and section boosted); the window of ranked passages
-    grows until `need` documents are found or the matches run out.
+    Passages are ranked by BM25F (title and section boosted); a document scores the sum of
+    its top passages (decaying 1, 1/2, 1/4) times its weight (the share of query words it
+    holds). The window of ranked passages grows until `need` documents are found.
     """
     keep = docnums[allowed[table.passage_doc[docnums]]] if len(docnums) else docnums
     allow_set = set(keep.tolist())
-    limit = max(100, need * 6)
+    if not allow_set:          # Whoosh reads an empty filter as "no filter": never pass one
+        return []
+    limit = max(300, need * 10)
     while True:
         results = searcher.search(passages_only(q), limit=limit, filter=allow_set)
         grouped = _group(table, [(h.docnum, h.score) for h in results])
-        if len(grouped) >= need or len(results) >= len(allow_set) or limit >= len(allow_set):
-            return grouped[:need]
+        done = len(results) >= len(allow_set) or limit >= len(allow_set)
+        if len(grouped) >= need or done:
+            scored = [(o, _doc_score(hits) * (weights[o] if weights is not None else 1.0), hits)
+                      for o, _, hits in grouped if allowed[o]]
+            return sorted(scored, key=lambda x: -x[1])[:need]
         limit *= 4
+
+
+def _doc_score(hits: list[PassageHit]) -> float:
+    return sum(h.score / (2 ** i) for i, h in enumerate(hits))
 
 
 def best_passages(searcher: Searcher, table: DocTable, q: wq.Query, docnums: np.ndarray,
@@ -76,8 +87,10 @@ def best_passages(searcher: Searcher, table: DocTable, q: wq.Query, docnums: np.
     """Return the top passages of each document in `ordinals` (for date-sorted pages)."""
     wanted = np.zeros(len(table.docs), dtype=bool)
     wanted[ordinals] = True
-    keep = docnums[wanted[table.passage_doc[docnums]]]
-    results = searcher.search(passages_only(q), limit=None, filter=set(keep.tolist()))
+    keep = set(docnums[wanted[table.passage_doc[docnums]]].tolist()) if len(docnums) else set()
+    if not keep:               # Whoosh reads an empty filter as "no filter": never pass one
+        return {}
+    results = searcher.search(passages_only(q), limit=None, filter=keep)
     return {o: hits for o, _, hits in _group(table, [(h.docnum, h.score) for h in results])}
 
 

@@ -69,11 +69,11 @@ def test_malformed_queries_say_what_to_fix(text, message):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("defence audit", "(((text:defens OR title:defens OR section:defens) AND "
-                      "(text:audit OR title:audit OR section:audit)))"),
+    ("defence audit", "((text:defens OR title:defens OR section:defens) AND "
+                      "(text:audit OR title:audit OR section:audit))"),
     ('"end-use monitoring"', '(text:"end use monitor" OR title:"end use monitor" '
                              'OR section:"end use monitor")'),
-    ("title:charter", "title:charter"),
+    ("title:charter", "(title:charter)"),
     ("type:minutes", "type:minutes"),
     ("procur*", "(text:procur* OR title:procur*)"),
 ])

@@ -129,13 +129,14 @@ def test_acronym_and_long_form_find_each_other(kb):
     assert {h.id for h in short.hits} == {h.id for h in long.hits}
     assert len(short.hits) >= 2
     assert short.expanded[0].term == "MJC"
-    off = kb.search(SearchRequest(text="MJC", expand=False), Marking.RESTRICTED)
-    assert off.expanded == () and off.total < short.total
+    off = kb.search(SearchRequest(text="Multinational Joint Commission", expand=False),
+                    Marking.RESTRICTED)
+    assert off.expanded == () and off.total < long.total
 
 
 def test_did_you_mean_only_when_the_correction_has_hits(kb):
-    res = kb.search(SearchRequest(text="procurment"), Marking.RESTRICTED)
-    assert res.total == 0 and res.suggestion == "procurement"
+    res = kb.search(SearchRequest(text="logisitcs"), Marking.RESTRICTED)
+    assert res.total == 0 and res.suggestion == "logistics"
     assert kb.search(SearchRequest(text="qqqqzzzz"), Marking.RESTRICTED).suggestion is None
 
 

@@ -1,0 +1,44 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.add("js");
+
+  // Facet checkboxes: go straight to the URL computed on the server for that toggle.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches(".facet__value input[type=checkbox][data-href]")) {
+      window.location.assign(el.getAttribute("data-href"));
+    } else if (el.id === "sort-select" && el.form) {
+      el.form.submit();
+    }
+  });
+
+  // Coming back through history (bfcache) must show the state of that URL, not the
+  // checkbox the user ticked just before leaving.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[autocomplete=off]").forEach(function (form) { form.reset(); });
+  });
+
+  // "/" focuses the search box, unless the user is typing somewhere.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var t = event.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.getElementById("q");
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  // Phones: start with the filter panel folded so results come first; wide screens keep it open.
+  var panel = document.querySelector("details.facets");
+  if (panel && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 56rem)");
+    if (!wide.matches) panel.open = false;   // active filters stay visible as chips
+    var sync = function () { if (wide.matches) panel.open = true; };
+    if (wide.addEventListener) wide.addEventListener("change", sync);
+  }
+})();
