@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 FILE_TIMEOUT_S = 60.0
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
+LOCK_WAIT_S = 15.0
 IN_FLIGHT = 32                      # parse results buffered ahead of the writer
 
 Progress = Callable[[int, int], None]
@@ -235,10 +236,15 @@ def _writer(ix: whoosh_index.Index, fresh: bool) -> SegmentWriter:
 def _build_lock(index_dir: Path) -> Iterator[None]:
     """Hold an exclusive, crash-safe lock (flock dies with the process) for one build."""
     with open(index_dir / LOCK_FILE, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(f"another index build is running on {index_dir}") from None
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:     # a killed build's worker processes may hold it for a moment longer
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BuildLocked(f"another index build is running on {index_dir}") from None
+                time.sleep(0.1)
         _clear_stale_whoosh_locks(index_dir)
         try:
             yield

@@ -145,69 +145,82 @@ def detect_lang(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Organizations: canonical name -> alias regex. Acronyms are case-sensitive; long forms not.
+# Organizations: (canonical name, anchors, alias regex). The regex runs only when one of the
+# lowercase anchors occurs in the text, which keeps the scan cheap. Acronyms are
+# case-sensitive; long forms are not.
 
 _UKRAINE = re.compile(r"Ukrain|Україн")
-_ORGS: tuple[tuple[str, str], ...] = (
-    ("U.S. Department of Defense",
+_ORGS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("U.S. Department of Defense", ("defen", "pentagon", "пентагон", "dod", "оборони сша"),
      r"(?i:Department\s+of\s+Defen[cs]e|Defen[cs]e\s+Department|Pentagon|Пентагон\w*"
      r"|Міністерств\w+\s+оборони\s+США)|\bDoD\b|\bDOD\b"),
-    ("Ministry of Defence of Ukraine",
+    ("Ministry of Defence of Ukraine", ("defen", "оборони", "міноборони", "моу"),
      r"(?i:Ministry\s+of\s+Defen[cs]e\s+of\s+Ukraine|Ukrain(?:e['’]s|ian)\s+"
      r"(?:Ministry\s+of\s+Defen[cs]e|defen[cs]e\s+ministry)|Міністерств\w+\s+оборони\s+України"
      r"|Міноборони)|\bМОУ\b"),
-    ("U.S. Department of State",
+    ("U.S. Department of State", ("state", "держдеп", "департамент"),
      r"(?i:(?:U\.S\.\s+)?Department\s+of\s+State|State\s+Department|Держдеп\w*"
      r"|Державн\w+\s+департамент\w*\s+США)"),
-    ("DoD Office of Inspector General",
+    ("DoD Office of Inspector General", ("oig", "dodig", "dod ig", "inspector"),
      r"\bDoD\s+OIG\b|\bDODIG\b|\bDoD\s+IG\b|(?i:(?:Department\s+of\s+Defen[cs]e|DoD)\s+"
      r"Office\s+of\s+(?:the\s+)?Inspector\s+General)"),
-    ("USAID", r"\bUSAID\b|(?i:U\.?S\.?\s+Agency\s+for\s+International\s+Development)"),
-    ("NATO", r"\bNATO\b|\bНАТО\b|(?i:North\s+Atlantic\s+Treaty\s+Organi[sz]ation)"),
-    ("NATO-Ukraine Commission", r"(?i:NATO-Ukraine\s+Commission|Комісі\w+\s+Україна\s*-\s*НАТО)|\bNUC\b"),
-    ("European Union", r"(?i:European\s+Union|Європейськ\w+\s+Союз\w*)|\bEU\b|\bЄС\b"),
-    ("General Staff of the Armed Forces of Ukraine",
+    ("USAID", ("usaid", "international development"),
+     r"\bUSAID\b|(?i:U\.?S\.?\s+Agency\s+for\s+International\s+Development)"),
+    ("NATO", ("nato", "нато", "north atlantic"),
+     r"\bNATO\b|\bНАТО\b|(?i:North\s+Atlantic\s+Treaty\s+Organi[sz]ation)"),
+    ("NATO-Ukraine Commission", ("nato-ukraine", "україна", "nuc"),
+     r"(?i:NATO-Ukraine\s+Commission|Комісі\w+\s+Україна\s*-\s*НАТО)|\bNUC\b"),
+    ("European Union", ("european", "європейськ", "eu", "єс"),
+     r"(?i:European\s+Union|Європейськ\w+\s+Союз\w*)|\bEU\b|\bЄС\b"),
+    ("General Staff of the Armed Forces of Ukraine", ("general staff", "генеральн"),
      r"(?i:General\s+Staff\s+of\s+the\s+Armed\s+Forces\s+of\s+Ukraine|Ukrainian\s+General\s+Staff"
      r"|Генеральн\w+\s+штаб\w*)"),
-    ("Armed Forces of Ukraine",
+    ("Armed Forces of Ukraine", ("armed forces", "збройн", "зсу", "uaf", "afu"),
      r"(?i:Armed\s+Forces\s+of\s+Ukraine|Ukrainian\s+Armed\s+Forces|Збройн\w+\s+Сил\w*\s+України)"
      r"|\bЗСУ\b|\bUAF\b|\bAFU\b"),
-    ("National Agency on Corruption Prevention",
+    ("National Agency on Corruption Prevention", ("national agency", "національн", "nacp", "назк"),
      r"(?i:National\s+Agency\s+(?:on|for)\s+(?:the\s+)?(?:Corruption\s+Prevention|Prevention\s+of"
      r"\s+Corruption)|Національн\w+\s+агентств\w+\s+з\s+питань\s+запобігання\s+корупції)"
      r"|\bNACP\b|\bНАЗК\b"),
-    ("Verkhovna Rada", r"(?i:Verkhovna\s+Rada|Верховн\w+\s+Рад\w*)"),
-    ("Cabinet of Ministers of Ukraine", r"(?i:Cabinet\s+of\s+Ministers|Кабінет\w*\s+Міністрів)|\bCMU\b"),
-    ("Ukraine Defense Contact Group",
+    ("Verkhovna Rada", ("verkhovna", "верховн"), r"(?i:Verkhovna\s+Rada|Верховн\w+\s+Рад\w*)"),
+    ("Cabinet of Ministers of Ukraine", ("cabinet", "кабінет", "cmu"),
+     r"(?i:Cabinet\s+of\s+Ministers|Кабінет\w*\s+Міністрів)|\bCMU\b"),
+    ("Ukraine Defense Contact Group", ("contact group", "контактн", "udcg"),
      r"(?i:Ukraine\s+Defen[cs]e\s+Contact\s+Group|Контактн\w+\s+груп\w+\s+з\s+питань\s+оборони"
      r"\s+України)|\bUDCG\b"),
-    ("Multinational Joint Commission",
+    ("Multinational Joint Commission", ("multinational joint", "багатонаціональн", "mjc"),
      r"(?i:Multinational\s+Joint\s+Commission|Багатонаціональн\w+\s+спільн\w+\s+комісі\w+)|\bMJC\b"),
-    ("G7", r"\bG-?7\b|(?i:Group\s+of\s+Seven)|(?i:Велик\w+\s+сімк\w+)"),
-    ("World Bank", r"(?i:World\s+Bank|Світов\w+\s+банк\w*)"),
-    ("U.S. European Command", r"\b(?:US)?EUCOM\b|(?i:U\.S\.\s+European\s+Command)"),
-    ("Defense Security Cooperation Agency",
+    ("G7", ("g7", "g-7", "group of seven", "сімк"),
+     r"\bG-?7\b|(?i:Group\s+of\s+Seven)|(?i:Велик\w+\s+сімк\w+)"),
+    ("World Bank", ("world bank", "світов"), r"(?i:World\s+Bank|Світов\w+\s+банк\w*)"),
+    ("U.S. European Command", ("eucom", "european command"),
+     r"\b(?:US)?EUCOM\b|(?i:U\.S\.\s+European\s+Command)"),
+    ("Defense Security Cooperation Agency", ("security cooperation agency", "dsca"),
      r"(?i:Defen[cs]e\s+Security\s+Cooperation\s+Agency)|\bDSCA\b"),
-    ("National Security Council", r"(?i:National\s+Security\s+Council)"),
-    ("United Nations", r"(?i:United\s+Nations)|\bООН\b"),
-    ("OSCE", r"\bOSCE\b|\bОБСЄ\b|(?i:Organi[sz]ation\s+for\s+Security\s+and\s+Co-?operation)"),
-    ("U.S. Congress", r"\bCongress(?:ional)?\b|(?i:Конгрес\w*\s+США)"),
+    ("National Security Council", ("national security council",),
+     r"(?i:National\s+Security\s+Council)"),
+    ("United Nations", ("united nations", "оон"), r"(?i:United\s+Nations)|\bООН\b"),
+    ("OSCE", ("osce", "обсє", "co-operation in europe", "cooperation in europe"),
+     r"\bOSCE\b|\bОБСЄ\b|(?i:Organi[sz]ation\s+for\s+Security\s+and\s+Co-?operation)"),
+    ("U.S. Congress", ("congress", "конгрес"), r"\bCongress(?:ional)?\b|(?i:Конгрес\w*\s+США)"),
 )
-_ORG_PATTERNS = tuple((name, re.compile(pattern)) for name, pattern in _ORGS)
+_ORG_PATTERNS = tuple((name, anchors, re.compile(pattern)) for name, anchors, pattern in _ORGS)
 # A bare "MoD" or "Ministry of Defense" is Ukraine's only in a text about Ukraine.
 _BARE_MOD = re.compile(r"\bMoD\b|(?i:\bMinistry\s+of\s+Defen[cs]e\b(?!\s+of))")
 _UA_MOD = "Ministry of Defence of Ukraine"
+_ORG_SCAN_CHARS = 200_000
 
 
 def find_orgs(text: str) -> tuple[str, ...]:
     """Return the canonical names of known organizations mentioned, in order of first mention."""
-    sample = text[:SCAN_CHARS]
+    sample = text[:_ORG_SCAN_CHARS]
+    lowered = sample.lower()
     found: dict[str, int] = {}
-    for name, pattern in _ORG_PATTERNS:
-        m = pattern.search(sample)
+    for name, anchors, pattern in _ORG_PATTERNS:
+        m = pattern.search(sample) if any(a in lowered for a in anchors) else None
         if m:
             found[name] = m.start()
-    bare = _BARE_MOD.search(sample)
+    bare = _BARE_MOD.search(sample) if "mod" in lowered or "ministry" in lowered else None
     if bare and _UKRAINE.search(sample):
         found[_UA_MOD] = min(found.get(_UA_MOD, bare.start()), bare.start())
     return tuple(sorted(found, key=found.__getitem__))

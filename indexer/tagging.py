@@ -25,6 +25,7 @@ MAX_EVIDENCE = 3            # evidence items kept per tag (passage and document)
 FIRST_PASSAGE_BONUS = (1.5, 1.25)   # document aggregation: weight of passages #0 and #1
 LENGTH_PIVOT = 6            # documents longer than this many passages need proportionally more
 TITLE_WEIGHT = 2.5          # classify_type: a title cue counts this many times a body cue
+HEAD_BONUS = 1.25           # classify_type: a title cue before the first preposition (the head)
 BODY_CHARS = 4000           # classify_type: only the start of the text is read
 LONG_SENTENCE = 600         # characters; longer "sentences" (unpunctuated PDF text) split at lines
 
@@ -39,6 +40,8 @@ _BREAK = re.compile(
     r"|\s*\n[ \t]*(?=[-–—*]\s|\(?\d{1,2}[.)]\s)")  # a list item starting a line
 _TOKEN_BEFORE = re.compile(r"([\w.]+)$")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
+_PREPOSITION = re.compile(r"\b(?:of|on|for|to|by|at|with|from|about|про|щодо|для|з|із|від|до|на)\b",
+                          re.IGNORECASE)
 
 
 # --- sentences --------------------------------------------------------------------------
@@ -338,15 +341,22 @@ def tag_document(passage_tags: Sequence[tuple[TagHit, ...]], taxonomy: Taxonomy 
 
 
 def _type_scores(text: str, group: CompiledGroup, lang: str, scope: str) -> dict[int, float]:
-    """Return per type index the sum of its distinct cue weights (of `scope`) found in `text`."""
+    """Return per type index the sum of its distinct cue weights (of `scope`) found in `text`.
+
+    In a title, cues before the first preposition (the head: "Report on ...") weigh more.
+    """
     if not text.strip():
         return {}
     prep = _prepare(text)
+    head = _PREPOSITION.search(text) if scope == "title" else None
+    head_end = (head.start() if head else len(text)) if scope == "title" else -1
     fired: dict[tuple[int, tuple[str, ...] | str], float] = {}
     for m in _matches(prep, group, lang):
         if m.cue.scope in ("any", scope):
             key = (m.cue.tag, m.cue.key)
-            fired[key] = max(fired.get(key, m.cue.weight), m.cue.weight)
+            start = prep.starts[m.lo] if m.lo < len(prep.starts) else len(text)
+            weight = m.cue.weight * (HEAD_BONUS if start < head_end else 1.0)
+            fired[key] = max(fired.get(key, weight), weight)
     out: dict[int, float] = {}
     for (tag, _), weight in fired.items():
         out[tag] = out.get(tag, 0.0) + weight
