@@ -2,7 +2,8 @@
 
 `read_document` sniffs the bytes: PDF and DOCX are recognized by their magic bytes, and a
 name that disagrees with them is an error ("content is PDF but the name says .md"); for
-text, the name chooses the reader, except that a .txt holding an HTML page is read as HTML. Metadata from front matter or a
+text, the name chooses the reader, except that a .txt holding an HTML page is read as
+HTML. Metadata from front matter or a
 sidecar `NAME.EXT.meta.yaml` wins over anything inferred. Files that fail in an expected way
 raise `ReadError` with a one-line reason.
 """
@@ -135,7 +136,8 @@ _WRAP_MAX = 200          # lines longer than this are paragraphs, not hard-wrapp
 _WRAP_MIN = 40           # nor is text whose lines are all shorter than this
 _FULL_SHARE = 0.6        # a line this close to the wrap width was wrapped by the layout
 _LOWER_START = re.compile(r"^[a-zа-яіїєґ(\"“‘'’]")
-_HEADING_STOPWORDS = frozenset("a an and as at by for from in of on or the to with та і й з у в на до".split())
+_HEADING_STOPWORDS = frozenset(
+    "a an and as at by for from in of on or the to with та і й з у в на до".split())
 
 
 def _wrap_width(lines: Sequence[str]) -> int:
@@ -392,7 +394,10 @@ _TRANSLIT = dict(zip(
 
 
 def make_doc_id(rel_path: str) -> str:
-    """Return a stable URL-safe id for a corpus-relative path: "minutes/BDC 2019.pdf" -> "minutes--bdc-2019.pdf"."""
+    """Return a stable URL-safe id ([a-z0-9._-]) for a corpus-relative path.
+
+    "minutes/BDC 2019.pdf" -> "minutes--bdc-2019.pdf"; Cyrillic is transliterated.
+    """
     return "--".join(_slug(segment) for segment in rel_path.split("/"))
 
 
@@ -856,7 +861,7 @@ def read_pdf(path: Path, corpus_dir: Path) -> SourceDocument:
 # ---------------------------------------------------------------------------------------
 # DOCX
 
-_DOCTYPE_MARKERS = tuple(m.encode(enc) for m in ("<!doctype",) for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_DOCTYPE_MARKERS = tuple("<!doctype".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be"))
 
 
 def _check_docx_zip(path: Path) -> bool:

@@ -13,6 +13,7 @@ from search.errors import QueryError
 FACETS = ("loe", "principle", "type", "year", "lang", "org")
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
 MAX_RESULT_DEPTH = 1000          # page * per_page beyond this is refused
 MAX_QUERY_CHARS = 1000
 LANGS = ("en", "uk")
@@ -29,12 +30,12 @@ class SearchRequest:
     date_to: str | None = None
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 20
+    per_page: int = DEFAULT_PER_PAGE
     expand: bool = True
 
     @classmethod
     def from_args(cls, args: Mapping[str, Sequence[str]], taxonomy: Taxonomy,
-                  per_page: int = 20) -> "SearchRequest":
+                  per_page: int = DEFAULT_PER_PAGE) -> "SearchRequest":
         """Return the request for URL query pairs; raise QueryError saying what to fix."""
         text = _one(args, "q") or ""
         if len(text) > MAX_QUERY_CHARS:
@@ -67,6 +68,8 @@ class SearchRequest:
             out.append(("sort", self.sort))
         if not self.expand:
             out.append(("expand", "0"))
+        if self.per_page != DEFAULT_PER_PAGE:
+            out.append(("per_page", str(self.per_page)))
         if self.page != 1:
             out.append(("page", str(self.page)))
         return out
