@@ -99,5 +99,18 @@ class NormalizeFilter(Filter):
 
 
 def kb_analyzer():
-    """Return the Whoosh analyzer used for every text field (both languages)."""
+    """Return a Whoosh analyzer that normalizes raw text (both languages) like `terms`."""
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | NormalizeFilter()
+
+
+def normalized(text: str) -> str:
+    """Return `text` as its normalized terms joined by spaces (what the index stores).
+
+    Workers normalize in parallel; the writer only splits on spaces (see `term_analyzer`).
+    """
+    return " ".join(t.text for t in terms(text) if t.text)
+
+
+def term_analyzer():
+    """Return the Whoosh analyzer for pre-normalized text: split on whitespace."""
+    return RegexTokenizer(r"\S+")

@@ -30,7 +30,6 @@ from indexer.records import BuildReport, Failure, ParsedDocument, Taxonomy
 from indexer.scan import (CorpusFile, ManifestEntry, read_manifest, scan_corpus,
                           write_manifest)
 from indexer.worker import init_worker, parse_in_worker
-from indexer.writer import document_records
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +155,8 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failur
             tally.removed += 1
         manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), "", result.reason)
         return
-    for record in document_records(result):
-        writer.add_document(**{k: v for k, v in record.items() if v not in ("", None)})
+    for record in result.records:
+        writer.add_document(**record)
     manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), result.content_hash)
     tally.passages += len(result.passages)
     tally.vocabulary |= result.vocabulary

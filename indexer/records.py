@@ -163,6 +163,7 @@ class ParsedDocument:
     size: int
     mtime: float
     vocabulary: frozenset[str] = frozenset()   # distinct surface words, for "did you mean"
+    records: tuple[dict, ...] = ()             # the Whoosh records, prepared in the worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,24 +261,32 @@ class IndexedDocument:
 
 # --- JSON codecs for stored fields (plain data in, typed records out) ---------------
 
-def encode_tags(tags: tuple[TagHit, ...]) -> str:
-    """Return `tags` as a JSON string for a stored field."""
-    return json.dumps([_tag_to_list(t) for t in tags], ensure_ascii=False)
+def encode_tags(tags: tuple[TagHit, ...], passage_text: str | None = None) -> str:
+    """Return `tags` as a JSON string for a stored field.
+
+    With `passage_text`, evidence text that is exactly passage_text[start:end] is left out
+    (decode_tags rebuilds it), which keeps stored passages small.
+    """
+    return json.dumps([_tag_to_list(t, passage_text) for t in tags], ensure_ascii=False)
 
 
-def decode_tags(raw: str | None) -> tuple[TagHit, ...]:
-    """Return the tags encoded by `encode_tags`."""
-    return tuple(_tag_from_list(x) for x in json.loads(raw or "[]"))
+def decode_tags(raw: str | None, passage_text: str | None = None) -> tuple[TagHit, ...]:
+    """Return the tags encoded by `encode_tags` (pass the same passage text)."""
+    return tuple(_tag_from_list(x, passage_text) for x in json.loads(raw or "[]"))
 
 
-def encode_statements(statements: tuple[Statement, ...]) -> str:
-    """Return `statements` as a JSON string for a stored field."""
-    return json.dumps([dataclasses.astuple(s) for s in statements], ensure_ascii=False)
+def encode_statements(statements: tuple[Statement, ...], passage_text: str | None = None) -> str:
+    """Return `statements` as a JSON string; text equal to passage_text[start:end] is left out."""
+    return json.dumps([[s.kind, None if passage_text is not None
+                        and passage_text[s.start:s.end] == s.text else s.text,
+                        s.start, s.end, s.actor, s.amount, s.due] for s in statements],
+                      ensure_ascii=False)
 
 
-def decode_statements(raw: str | None) -> tuple[Statement, ...]:
-    """Return the statements encoded by `encode_statements`."""
-    return tuple(Statement(*x) for x in json.loads(raw or "[]"))
+def decode_statements(raw: str | None, passage_text: str | None = None) -> tuple[Statement, ...]:
+    """Return the statements encoded by `encode_statements` (pass the same passage text)."""
+    return tuple(Statement(x[0], x[1] if x[1] is not None else (passage_text or "")[x[2]:x[3]],
+                           *x[2:]) for x in json.loads(raw or "[]"))
 
 
 def encode_document(doc: IndexedDocument) -> str:
@@ -313,9 +322,13 @@ def decode_document(raw: str) -> IndexedDocument:
         passages=data["passages"], content_hash=data["content_hash"])
 
 
-def _tag_to_list(t: TagHit) -> list:
-    return [t.tag, t.group, round(t.score, 3), [dataclasses.astuple(e) for e in t.evidence]]
+def _tag_to_list(t: TagHit, text: str | None = None) -> list:
+    return [t.tag, t.group, round(t.score, 3),
+            [[None if text is not None and text[e.start:e.end] == e.text else e.text,
+              e.start, e.end, e.cue, e.passage_id] for e in t.evidence]]
 
 
-def _tag_from_list(x: list) -> TagHit:
-    return TagHit(tag=x[0], group=x[1], score=x[2], evidence=tuple(Evidence(*e) for e in x[3]))
+def _tag_from_list(x: list, text: str | None = None) -> TagHit:
+    evidence = tuple(Evidence(e[0] if e[0] is not None else (text or "")[e[1]:e[2]], *e[1:])
+                     for e in x[3])
+    return TagHit(tag=x[0], group=x[1], score=x[2], evidence=evidence)

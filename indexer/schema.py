@@ -13,9 +13,9 @@ from pathlib import Path
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import kb_analyzer
+from indexer.analysis import term_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LANGUAGES = ("en", "uk")
 
 KIND_DOC = "d"
@@ -25,9 +25,11 @@ KIND_PASSAGE = "p"
 KIND = "kind"
 DOC_ID = "doc_id"
 PASSAGE_ID = "passage_id"
-TEXT_FIELD = "text"
-TITLE = "title"
-SECTION = "section"
+TEXT_FIELD = "text"            # indexed: normalized terms of the passage (not stored)
+TITLE = "title"                # indexed: normalized terms of the document title
+SECTION = "section"            # indexed: normalized terms of the section heading
+BODY = "body"                  # stored: the passage text as written
+SECTION_NAME = "section_name"  # stored: the section heading as written
 PAGE = "page"
 N = "n"
 MARKING = "marking"
@@ -51,14 +53,16 @@ FIELD_BOOSTS = {TEXT_FIELD: 1.0, TITLE: 2.5, SECTION: 1.5}
 
 def build_schema() -> Schema:
     """Return the Whoosh schema for passage and document records."""
-    analyzer = kb_analyzer()
+    analyzer = term_analyzer()     # text arrives pre-normalized by indexer.analysis.normalized
     return Schema(**{
         KIND: ID(),
         DOC_ID: ID(stored=True, sortable=True),
         PASSAGE_ID: ID(stored=True, unique=True),
-        TEXT_FIELD: TEXT(analyzer=analyzer, stored=True),
+        TEXT_FIELD: TEXT(analyzer=analyzer),
         TITLE: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[TITLE]),
-        SECTION: TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS[SECTION]),
+        SECTION: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[SECTION]),
+        BODY: STORED(),
+        SECTION_NAME: STORED(),
         PAGE: STORED(),
         N: STORED(),
         MARKING: ID(),

@@ -15,6 +15,7 @@ from indexer.records import Failure, ParsedDocument, Passage, SourceDocument, Ta
 from indexer.scan import CorpusFile
 from indexer.statements import extract_statements
 from indexer.tagging import classify_type, tag_document, tag_passage
+from indexer.writer import document_records
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ def parse_file(file: CorpusFile, corpus_dir: Path, taxonomy: Taxonomy) -> Parsed
         return Failure(file.rel, f"parser error: {type(exc).__name__}: {str(exc)[:160]}")
     if not any(b.text.strip() for b in doc.blocks):
         return Failure(file.rel, "no text found in the file")
-    return analyze_document(doc, taxonomy, hashlib.sha256(data).hexdigest(), file)
+    parsed = analyze_document(doc, taxonomy, hashlib.sha256(data).hexdigest(), file)
+    return dataclasses.replace(parsed, records=tuple(document_records(parsed)))
 
 
 def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,

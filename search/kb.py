@@ -21,6 +21,8 @@ from search.documents import DocumentView, load_passages, similar_documents, sum
 from search.errors import NotFound, QueryError
 from search.facets import apply_selections, chips, facet_counts, selection_masks
 from search.highlight import fragments, to_html
+from search.overview import (HomeOverview, ReadingList, TagPage, home_overview, reading_lists,
+                             tag_page)
 from search.parser import ParsedQuery, parse_query
 from search.query import SearchRequest
 from search.results import DocumentHit, Expansion, SearchResults, Snippet
@@ -175,12 +177,29 @@ class KnowledgeBase:
             loe=doc.tag_ids("loe"), principle=doc.tag_ids("principle"), score=round(score, 3),
             snippets=tuple(_snippet(s.stored_fields(n), wanted) for n in docnums))
 
+    # --- reading aids (issue 5): thin wrappers over search/overview.py ------------------
+
+    def tag_page(self, group: str, tag_id: str, clearance: Marking) -> TagPage:
+        """Return a line-of-effort or principle page at `clearance`; NotFound if unknown."""
+        with self.engine.reading() as r:
+            return tag_page(r.searcher, r.table, self.taxonomy, group, tag_id, clearance)
+
+    def home(self, clearance: Marking) -> HomeOverview:
+        """Return the home page cards (counts, trends) and recent documents at `clearance`."""
+        with self.engine.reading() as r:
+            return home_overview(r.searcher, r.table, self.taxonomy, clearance)
+
+    def reading_lists(self, clearance: Marking, loe: str | None = None) -> tuple[ReadingList, ...]:
+        """Return the newcomer reading lists (all lines of effort, or `loe`) at `clearance`."""
+        with self.engine.reading() as r:
+            return reading_lists(r.searcher, r.table, self.taxonomy, clearance, loe)
+
 
 def _snippet(stored: dict, wanted: set[str]) -> Snippet:
-    frags = fragments(stored.get(f.TEXT_FIELD, ""), wanted)
+    frags = fragments(stored.get(f.BODY, ""), wanted)
     n = stored.get(f.N, 1)
     return Snippet(passage_id=stored[f.PASSAGE_ID], html=to_html(frags),
-                   section=stored.get(f.SECTION, ""), page=stored.get(f.PAGE), fragments=frags,
+                   section=stored.get(f.SECTION_NAME, ""), page=stored.get(f.PAGE), fragments=frags,
                    anchor=f"p-{n}")
 
 
