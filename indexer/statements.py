@@ -1,59 +1,116 @@
 """Classify sentences as commitments, decisions, action items or figures, with actor,
-amount and due date."""
+amount and due date.
+
+A *commitment* is a party undertaking to act ("The MoD will...", "Each Participant shall...",
+"Ukraine commits to...", "Сторони сприятимуть..."): a future or obligation verb whose subject
+is an actor; passive or impersonal futures ("will be reviewed", "will take place") are not.
+A *decision* is something agreed, decided, approved or adopted by someone ("the co-chairs
+agreed that...", "it was decided...", "План затверджено..."), not a participle ("the agreed
+priorities"). An *action* is a task with an owner and a deadline (minutes' "Action: X to ...
+by <date>", "Відповідальний: ..."). A *figure* is any other sentence stating an amount of
+money or equipment. One kind per sentence, in that order of precedence: action, decision,
+commitment, figure.
+"""
 from __future__ import annotations
 
 import re
 
+from indexer.actors import actor_at
 from indexer.records import Statement
 from indexer.sentences import sentence_spans
 
 KINDS = ("commitment", "decision", "action", "figure")
 
-_DECISION = re.compile(
-    r"\b(agreed|decided|approved|endorsed|adopted|resolved|concurred|signed off)\b|"
-    r"\b(it was (agreed|decided))\b|"
-    r"(погодил|домовил|ухвалил|ухвален|затвердил|затверджен|вирішил|вирішено|погоджено|схвалил|схвален)",
+# --- action items ------------------------------------------------------------------------
+_ACTION_LABEL = re.compile(
+    r"^[\s•*·\-–—\d.)]*(?:action(?: item)?s?|follow-up|доручення|доручити|захід)\s*[:–—]",
     re.IGNORECASE)
-_COMMITMENT = re.compile(
-    r"\b(will|shall|commits? to|committed to|pledged?|pledges|undertakes? to|intends? to|"
-    r"is committed to|are committed to|remains? committed)\b|"
-    r"(зобов['’]язу|зобов['’]яза|забезпечить|забезпечать|надасть|нададуть|продовжить|продовжать|"
-    r"буде |будуть |має намір|мають намір)",
+_OWNER_LABEL = re.compile(r"(?:[Вв]ідповідальн\w*|\bOwner|\bResponsible)\s*[:—–]")
+_TASK = re.compile(
+    r"^[\s•*·\-–—]*(?:[A-Z][\w.()\-–]*(?:\s+[\w.()\-–]+){0,9}?)\s+to\s+(?:deliver|submit|prepare|"
+    r"provide|draft|present|report|complete|brief|send|share|organi[sz]e|update|propose|develop|"
+    r"circulate|nominate|establish|finali[sz]e|table|review|issue|confirm|arrange)\b")
+_UK_TASK = re.compile(r"^[\s•*·\-–—]*(?:Вирішили|Доручити|Доручено)\s*:")
+
+# --- decisions ---------------------------------------------------------------------------
+_IT_WAS_DECIDED = re.compile(r"\bit (?:was|has been|is|had been) (?:also )?(?:agreed|decided|resolved)\b",
+                             re.IGNORECASE)
+_PASSIVE_DECISION = re.compile(
+    r"(?<!that )(?<!which )\b(?:was|were|has been|have been|had been) (?:formally |jointly |"
+    r"officially |also )?(?:agreed|decided|approved|adopted|endorsed|ratified|signed)\b(?! by the time)",
     re.IGNORECASE)
-_ACTION = re.compile(
-    r"^\s*(action( item)?s?\s*[:\-–]|захід\s*:|доручення\s*:|відповідальн)|"
-    r"\b(to (deliver|submit|prepare|provide|draft|present|report|complete|brief)\b.*\bby\b)|"
-    r"\b(no later than|deadline|due by|до \d{1,2} \w+ \d{4})",
+_DECISION_VERB = re.compile(
+    r"\b(?:(?:have|has|had) )?(?:also |jointly |formally |unanimously |further |then )?"
+    r"(?P<verb>agreed|decided|resolved|concurred|approved|endorsed|adopted|signed)\b", re.IGNORECASE)
+_AFTER_AGREE = re.compile(r"(?:\s+(?:in|on) (?:\d{1,2} )?[A-Z]\w+(?: \d{4})?)?\s*(?:to|that|on|upon|with|in principle|:|,)", re.IGNORECASE)
+_AFTER_APPROVE = re.compile(r"\s+(?:the|a|an|all|its|their|this|these|those|both|two|three|four|"
+                            r"five|[A-Z0-9])")
+_NOT_FINITE_BEFORE = re.compile(
+    r"\b(?:the|an|a|already|previously|newly|mutually|as|were|was|is|are|been|being|be|"
+    r"not|never|its|their|concept|plan|priorities|purposes|format|text|terms|roadmap|framework|"
+    r"memorandum|document|list|measures|standards|procedures|programmes?|programs?|budget|"
+    r"schedule|strategy|catalogue|catalog|doctrine|targets?|goals?|principles|rules|"
+    r"decisions?|package|projects?|items?|recommendations|actions|record|minutes)\s+$",
     re.IGNORECASE)
+_UK_DECISION = re.compile(
+    r"(?<!\w)(?:погодил[аи]?|домовил[аи]?ся|ухвалил[аи]?|затвердил[аи]?|вирішил[аи]?|"
+    r"схвалил[аи]?|підписал[аи]?|ухвалено|затверджено|вирішено|погоджено|схвалено|"
+    r"прийнял[аи]? рішення|прийнято рішення|дійшли згоди|Вирішили)(?!\w)")
+
+# --- commitments -------------------------------------------------------------------------
+_PLEDGE = re.compile(
+    r"(?<!assistance )(?<!funds )(?<!aid )(?<!support )"
+    r"\b(?:commit(?:s|ted)? (?:to|that|itself|themselves)|(?:is|are|remains?) committed to|"
+    r"pledge[sd]?|undert(?:akes?|ook) to|reaffirm(?:s|ed)? (?:\w+ ){0,2}(?:commitment|support|partnership)|"
+    r"intends? to|confirm(?:s|ed)? that (?:it|they) will|promised? to)\b|"
+    r"зобов['’]язу(?:ється|ються|юся|ємося)|зобов['’]язал[аи]?(?:ся|сь)|"
+    r"(?:має|мають) намір|гарантує|гарантують|"
+    r"підтверджу(?:є|ють) (?:\w+ ){0,2}(?:зобов['’]язання|підтримку|партнерство)",
+    re.IGNORECASE)
+_MODAL = re.compile(
+    r"\b(?:will|shall)\b(?!\s+(?:not\s+|also\s+)?be\b)(?!\s+(?:take place|arrive|help|focus|"
+    r"remain|depend|happen|last|run|cost|mean|allow|enable|come)\b)", re.IGNORECASE)
+_UK_FUTURE = re.compile(
+    r"(?<!\w)(?:\w+тим(?:уть|е|емо)|буд(?:е|уть)\s+\w+(?:ти)|надасть|нададуть|забезпечить|"
+    r"забезпечать|спрямує|спрямують|виділить|виділять|передасть|передадуть|проведе|проведуть|"
+    r"створить|створять|подасть|подадуть|підготує|підготують|профінансує|профінансують|"
+    r"запровадить|запровадять|продовжить|продовжать|розгляне|розглянуть|оприлюднить|"
+    r"оприлюднять|поставить|поставлять|розробить|розроблять|укладе|укладуть|збільшить|"
+    r"збільшать|посилить|посилять|поширить|поширять|допоможе|допоможуть)(?!\w)")
+_UK_PARTY_CLAUSE = re.compile(
+    r"^[\s•*·\-–—]*(?:Кожна |Українська |Американська |Обидві )?Сторон[аи]\s+\w+")
+_CLAUSE_BREAK = re.compile(
+    r"[;:•(]|\b(?:that|which|who|whom|whose|where|when|because|if|unless|so|while|and then)\b|"
+    r",\s*(?:and|but)\s|(?<!\w)(?:що|який|яка|які|яке|щоб|коли|якщо)(?!\w)|,\s*(?:а|і|та|але)\s")
+_AGENT = re.compile(
+    r"\b(?i:they|we|management|(?:working )?group|commission|board|committee|secretariat|council|"
+    r"minister|deputy ministers?|directorate|department|office|agency|command|service|"
+    r"administration|instructors|advisors|advisers|officials|participants?|part(?:y|ies)|"
+    r"sides?|co-chairs|forces|personnel|government)\b|\b(?!(?:BDC|IPR|USAI|FMF|EDA|EUM|EEUM|GDP|"
+    r"PME|NCO|PARP|FY|UAH|USD|EUR)\b)[A-Z]{2,6}\b|"
+    r"(?<!\w)(?:[Рр]обоч\w+ груп\w+|[Кк]омісі\w+|[Рр]ад[аи]|[Мм]іністр\w*|[Уу]ряд|[Дд]ержав[аи]|"
+    r"[Сс]екретаріат\w*|[Уу]правлінн\w+|[Сс]луж[бж]\w+|[Рр]адник\w*|[Кк]оаліці\w+)(?!\w)")
+_MEETING = re.compile(r"\b(?:consultations|BDC|IPR|review|meeting|plenary|session|conference|"
+                      r"summit|round)\b", re.IGNORECASE)
+
+# --- figures, amounts, deadlines ---------------------------------------------------------
 _MONEY = re.compile(
-    r"([$€£]\s?\d[\d,.]*\s*(million|billion|thousand|mn|bn|m|b)?\b|"
-    r"\b(USD|EUR|UAH|US\$)\s?\d[\d,.]*\s*(million|billion)?|"
-    r"\b\d[\d,.]*\s*(million|billion)\s+(dollars|euros|hryvnias?)|"
-    r"\b\d[\d,. ]*\s*(млн|млрд|тис\.?)\s*(грн|гривень|доларів|дол\.|євро)|"
-    r"\b\d[\d,. ]*\s*(грн|гривень)\b)",
+    r"(?:[$€£]\s?\d[\d,.]*(?:\s*(?:million|billion|thousand|mn|bn)\b|(?:[mb]\b))?|"
+    r"\b(?:USD|EUR|UAH|US\$)\s?\d[\d,.]*(?:\s*(?:million|billion))?|"
+    r"\b\d[\d,.]*\s*(?:million|billion)\s+(?:dollars|euros|hryvnias?)|"
+    r"\b\d[\d,. ]*\s*(?:млн|млрд|тис\.?|мільйон\w*|мільярд\w*)\s*(?:грн|гривень|доларів|дол\.|євро)|"
+    r"\b\d[\d,. ]*\s*(?:грн|гривень)(?!\w))",
     re.IGNORECASE)
 _EQUIPMENT = re.compile(
-    r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,3}(radars?|vehicles?|howitzers?|missiles?|rounds|"
-    r"drones?|boats?|aircraft|helicopters?|systems|launchers?|tanks|rifles|units of)\b",
+    r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d[\d,]*\s+(?:[\w-]+\s+){0,3}(?:radars?|vehicles?|howitzers?|"
+    r"missiles?|rounds|drones?|boats?|aircraft|helicopters?|systems|launchers?|tanks|rifles|"
+    r"units of|радар\w*|ракет\w*|гаубиц\w*|дрон\w*|безпілотник\w*|катер\w*|систем\w*)(?!\w)",
     re.IGNORECASE)
 _DUE = re.compile(
-    r"\b(?:by|before|no later than|until|до)\s+((?:\d{1,2}\s+)?[A-Za-zА-Яа-яіїєґ]+\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|(?:the )?end of \d{4}|Q[1-4] \d{4})",
+    r"(?<!\w)(?:by|before|no later than|until|до)\s+((?:\d{1,2}\s+)?[A-Za-zА-Яа-яіїєґ]+\.?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|(?:the )?end of \d{4}|кінця \d{4}|Q[1-4] \d{4}|"
+    r"\d{4}(?!\d))",
     re.IGNORECASE)
-_ACTORS = (
-    ("United States / DoD", re.compile(
-        r"\b(U\.?S\.? Department of Defen[sc]e|DoD|Pentagon|United States|U\.S\.|US side|"
-        r"American side|EUCOM|Secretary of Defense)\b|(США|Міністерство оборони США|"
-        r"американськ)")),
-    ("Ukraine / MoD", re.compile(
-        r"\b(Ministry of Defen[cs]e of Ukraine|Ukrainian Ministry of Defen[cs]e|MoD|MOD|"
-        r"Ukraine|Ukrainian side|General Staff|Armed Forces of Ukraine)\b|(Міністерство оборони|"
-        r"Міноборони|МОУ|Україна|українськ|Генеральн\w+ штаб|ЗСУ)")),
-    ("NATO", re.compile(r"\b(NATO|the Alliance)\b|НАТО")),
-    ("Other partners", re.compile(
-        r"\b(allies|partners|partner nations|European Union|EU|United Kingdom|UK|Canada|"
-        r"Lithuania|Poland|Germany|contact group|donors?)\b|(партнер|союзник|ЄС)", re.IGNORECASE)),
-)
 
 
 def extract_statements(text: str, lang: str = "en") -> tuple[Statement, ...]:
@@ -61,31 +118,25 @@ def extract_statements(text: str, lang: str = "en") -> tuple[Statement, ...]:
     out = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        kind = classify_sentence(sentence)
-        if kind:
+        found = _classify(sentence)
+        if found:
+            kind, trigger = found
             out.append(Statement(kind=kind, text=sentence, start=start, end=end,
-                                 actor=find_actor(sentence), amount=find_amount(sentence),
+                                 actor=actor_at(sentence, trigger), amount=find_amount(sentence),
                                  due=find_due(sentence)))
     return tuple(out)
 
 
 def classify_sentence(sentence: str) -> str | None:
     """Return the statement kind of one sentence, or None if it is none of them."""
-    if _ACTION.search(sentence):
-        return "action"
-    if _DECISION.search(sentence):
-        return "decision"
-    if _COMMITMENT.search(sentence):
-        return "commitment"
-    if _MONEY.search(sentence) or _EQUIPMENT.search(sentence):
-        return "figure"
-    return None
+    found = _classify(sentence)
+    return found[0] if found else None
 
 
 def find_actor(sentence: str) -> str | None:
-    """Return the first actor named in the sentence (by position), or None."""
-    found = [(m.start(), name) for name, rx in _ACTORS for m in [rx.search(sentence)] if m]
-    return min(found)[1] if found else None
+    """Return the actor of the sentence's statement (the subject of its verb), or None."""
+    found = _classify(sentence)
+    return actor_at(sentence, found[1] if found else None)
 
 
 def find_amount(sentence: str) -> str | None:
@@ -98,3 +149,75 @@ def find_due(sentence: str) -> str | None:
     """Return the deadline as written ("30 June 2019"), or None."""
     m = _DUE.search(sentence)
     return m.group(1) if m else None
+
+
+def _classify(sentence: str) -> tuple[str, int | None] | None:
+    """Return (kind, position of the word that decided it), or None."""
+    for kind, finder in (("action", _action_at), ("decision", _decision_at),
+                         ("commitment", _commitment_at)):
+        at = finder(sentence)
+        if at is not None:
+            return kind, at
+    m = _MONEY.search(sentence) or _EQUIPMENT.search(sentence)
+    return ("figure", m.start()) if m else None
+
+
+def _action_at(sentence: str) -> int | None:
+    """Return where an action item's task starts, or None if the sentence is no task."""
+    if _ACTION_LABEL.search(sentence) or _OWNER_LABEL.search(sentence):
+        return len(sentence)
+    has_due = _DUE.search(sentence) is not None
+    if has_due and (_TASK.search(sentence) or _UK_TASK.search(sentence)):
+        return len(sentence)
+    return None
+
+
+def _decision_at(sentence: str) -> int | None:
+    """Return the position of the deciding verb, or None if nothing was decided."""
+    for rx in (_IT_WAS_DECIDED, _PASSIVE_DECISION, _UK_DECISION):
+        m = rx.search(sentence)
+        if m:
+            return m.start()
+    for m in _DECISION_VERB.finditer(sentence):
+        if _is_finite_decision(sentence, m):
+            return m.start()
+    return None
+
+
+def _is_finite_decision(sentence: str, m: re.Match[str]) -> bool:
+    """Return True when `m` is a verb with a deciding subject, not a participle."""
+    if _NOT_FINITE_BEFORE.search(sentence[max(0, m.start() - 16):m.start()]):
+        return False
+    rest = sentence[m.end():]
+    verb = m.group("verb").lower()
+    follows = _AFTER_AGREE if verb in ("agreed", "decided", "resolved", "concurred") else _AFTER_APPROVE
+    if not (follows.match(rest) or not rest.strip(" .")):
+        return False
+    subject = _subject(sentence, m.start())
+    return bool(_AGENT.search(subject) or _MEETING.search(subject) or actor_at(subject, None))
+
+
+def _commitment_at(sentence: str) -> int | None:
+    """Return the position of the committing verb, or None if no party commits."""
+    m = _PLEDGE.search(sentence)
+    if m:
+        return m.start()
+    if _UK_PARTY_CLAUSE.search(sentence):
+        return _UK_PARTY_CLAUSE.search(sentence).end()
+    for rx in (_MODAL, _UK_FUTURE):
+        for m in rx.finditer(sentence):
+            if _has_agent(_subject(sentence, m.start())):
+                return m.start()
+    return None
+
+
+def _subject(sentence: str, verb_at: int) -> str:
+    """Return the clause text before the verb at `verb_at` (its likely subject)."""
+    head = sentence[:verb_at]
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(head)]
+    return head[cuts[-1]:] if cuts else head
+
+
+def _has_agent(subject: str) -> bool:
+    """Return True when a clause subject names someone who can act."""
+    return bool(_AGENT.search(subject) or actor_at(subject, None))

@@ -1,6 +1,7 @@
 """The document page: passages, extractive summary, tag evidence and similar documents."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -11,8 +12,8 @@ from whoosh.searching import Searcher
 
 from indexer import schema as f
 from indexer.analysis import STOP_WORDS, terms
-from indexer.records import (IndexedDocument, Statement, TagHit, decode_statements,
-                             decode_tags)
+from indexer.records import (Evidence, IndexedDocument, Statement, TagHit,
+                             decode_statements, decode_tags)
 from indexer.sentences import sentence_spans
 from search.doctable import DocTable
 
@@ -23,6 +24,36 @@ _BOILERPLATE = re.compile(
     r"privacy policy|javascript|follow us|fictional sample|вигаданий зразок|click here|"
     r"\.gov means|secure \.gov|https?://|©|newsletter|back to top",
     re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """A run of passage text; evidence runs are marked, and the first part of one has an id."""
+
+    text: str
+    is_mark: bool = False
+    mark_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLink:
+    """One evidence sentence of a document tag and where it is highlighted on the page."""
+
+    text: str
+    cue: str
+    passage_id: str
+    anchor: str                        # a <mark> id, else the passage anchor, else ""
+    is_located: bool                   # True when the sentence was found in its passage
+
+
+@dataclass(frozen=True, slots=True)
+class TagEvidence:
+    """A document tag with links to its evidence sentences."""
+
+    tag: str
+    group: str
+    score: float
+    evidence: tuple[EvidenceLink, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +70,12 @@ class PassageView:
     principle: tuple[str, ...]
     tags: tuple[TagHit, ...]
     statements: tuple[Statement, ...]
+    doc_id: str = ""
+    paragraphs: tuple[tuple[TextPiece, ...], ...] = ()   # set by mark_evidence
+
+    def tag(self, group: str, tag_id: str) -> TagHit | None:
+        """Return this passage's hit for one tag, or None."""
+        return next((t for t in self.tags if t.group == group and t.tag == tag_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +98,98 @@ class DocumentView:
     summary: tuple[str, ...]
     similar: tuple[SimilarDocument, ...]
 
+    @property
+    def marked(self) -> MarkedDocument:
+        """Return the tags with evidence links and the passages with evidence marked."""
+        return mark_evidence(self.doc, self.passages)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedDocument:
+    """A document's passages split into paragraphs with evidence sentences marked."""
+
+    tags: tuple[TagEvidence, ...]
+    passages: tuple[PassageView, ...]
+
+
+def mark_evidence(doc: IndexedDocument, passages: tuple[PassageView, ...]) -> MarkedDocument:
+    """Return the document's tags linked to <mark> ids, and its passages marked to match.
+
+    An evidence sentence is located by its stored offsets, else by searching the passage;
+    overlapping sentences (of several tags) share one merged mark.
+    """
+    by_id = {p.id: p for p in passages}
+    located: dict[str, list[tuple[int, int]]] = {}
+    spans = {}
+    for t in doc.tags:
+        for e in t.evidence:
+            span = _locate(by_id.get(e.passage_id), e)
+            spans[(t.tag, e)] = span
+            if span is not None:
+                located.setdefault(e.passage_id, []).append(span)
+    merged = {pid: _merge(s) for pid, s in located.items()}
+    tags = tuple(TagEvidence(t.tag, t.group, t.score, tuple(
+        _link(e, by_id.get(e.passage_id), spans[(t.tag, e)], merged.get(e.passage_id, []))
+        for e in t.evidence)) for t in doc.tags)
+    marked = tuple(dataclasses.replace(p, paragraphs=_paragraphs(p, merged.get(p.id, [])))
+                   for p in passages)
+    return MarkedDocument(tags, marked)
+
+
+def _locate(p: PassageView | None, e: Evidence) -> tuple[int, int] | None:
+    """Return the span of evidence `e` in passage `p`, or None if it is not there."""
+    if p is None or not e.text:
+        return None
+    if p.text[e.start:e.end] == e.text:
+        return e.start, e.end
+    at = p.text.find(e.text)
+    return (at, at + len(e.text)) if at >= 0 else None
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the spans sorted, overlapping ones merged."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(set(spans)):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _mark_id(p: PassageView, index: int) -> str:
+    return f"ev-{p.n}-{index + 1}"
+
+
+def _link(e: Evidence, p: PassageView | None, span: tuple[int, int] | None,
+          merged: list[tuple[int, int]]) -> EvidenceLink:
+    """Return the link of one evidence sentence: to its mark, else to its passage."""
+    if p is None:
+        return EvidenceLink(e.text, e.cue, e.passage_id, "", False)
+    if span is None:
+        return EvidenceLink(e.text, e.cue, e.passage_id, p.anchor, False)
+    index = next(i for i, (s, end) in enumerate(merged) if s <= span[0] and span[1] <= end)
+    return EvidenceLink(e.text, e.cue, e.passage_id, _mark_id(p, index), True)
+
+
+def _paragraphs(p: PassageView,
+                marks: list[tuple[int, int]]) -> tuple[tuple[TextPiece, ...], ...]:
+    """Return the passage text as paragraphs (split at blank lines) of plain and marked runs."""
+    pieces, pos = [], 0
+    for i, (s, e) in enumerate(marks):
+        pieces += [TextPiece(p.text[pos:s]), TextPiece(p.text[s:e], True, _mark_id(p, i))]
+        pos = e
+    pieces.append(TextPiece(p.text[pos:]))
+    paragraphs: list[list[TextPiece]] = [[]]
+    for piece in pieces:
+        for k, part in enumerate(piece.text.split("\n\n")):
+            if k:
+                paragraphs.append([])
+            if part:
+                paragraphs[-1].append(TextPiece(part, piece.is_mark,
+                                                piece.mark_id if k == 0 else ""))
+    return tuple(tuple(par) for par in paragraphs if any(x.text.strip() for x in par))
+
 
 def load_passages(searcher: Searcher, doc_id: str) -> tuple[PassageView, ...]:
     """Return a document's passages in reading order."""
@@ -70,13 +199,15 @@ def load_passages(searcher: Searcher, doc_id: str) -> tuple[PassageView, ...]:
 
 
 def _passage_view(s: dict) -> PassageView:
-    tags = decode_tags(s.get(f.TAGS_JSON))
+    text = s.get(f.BODY, "")
+    tags = decode_tags(s.get(f.TAGS_JSON), text)
     n = s.get(f.N, 0)
-    return PassageView(id=s[f.PASSAGE_ID], n=n, anchor=f"p-{n}", text=s.get(f.TEXT_FIELD, ""),
-                       section=s.get(f.SECTION, ""), page=s.get(f.PAGE),
+    return PassageView(id=s[f.PASSAGE_ID], n=n, anchor=f"p-{n}", text=text,
+                       section=s.get(f.SECTION_NAME, ""), page=s.get(f.PAGE),
                        loe=tuple(t.tag for t in tags if t.group == "loe"),
                        principle=tuple(t.tag for t in tags if t.group == "principle"),
-                       tags=tags, statements=decode_statements(s.get(f.STATEMENTS_JSON)))
+                       tags=tags, statements=decode_statements(s.get(f.STATEMENTS_JSON), text),
+                       doc_id=s.get(f.DOC_ID, ""))
 
 
 def summarize(passages: tuple[PassageView, ...], title: str = "",
@@ -102,7 +233,32 @@ def summarize(passages: tuple[PassageView, ...], title: str = "",
 
 
 def _sentences(passages: tuple[PassageView, ...]) -> list[str]:
-    return [" ".join(p.text[a:b].split()) for p in passages for a, b in sentence_spans(p.text)]
+    return [s for p in passages for s in text_sentences(p.text)]
+
+
+def text_sentences(text: str) -> list[str]:
+    """Return the sentences of a passage text, whitespace collapsed.
+
+    Blocks (split at blank lines) are split separately, so a heading or a dateline without
+    a full stop never glues itself onto the sentence after it.
+    """
+    return [" ".join(block[a:b].split()) for block in text.split("\n\n")
+            for a, b in sentence_spans(block)]
+
+
+def is_summary_worthy(sentence: str) -> bool:
+    """Return True for a content sentence: not boilerplate, not a fragment, not a list item."""
+    return _is_summary_worthy(sentence)
+
+
+def content_terms(text: str) -> list[str]:
+    """Return the normalized content words of `text` (stop words and numbers dropped)."""
+    return _content_terms(text)
+
+
+def passage_view(stored: dict) -> PassageView:
+    """Return the PassageView of one passage record's stored fields."""
+    return _passage_view(stored)
 
 
 def _is_summary_worthy(sentence: str) -> bool:
