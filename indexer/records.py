@@ -226,6 +226,7 @@ class Taxonomy:
     principle: tuple[TagDef, ...]
     types: tuple[TagDef, ...]
     acronyms: tuple[Acronym, ...] = ()
+    equivalents: tuple[tuple[str, ...], ...] = ()   # query-time synonyms across languages
     source: str = ""                   # path it was loaded from
     digest: str = ""                   # content hash, part of the index version
 

@@ -23,7 +23,7 @@ from indexer.records import Acronym, Cue, TagDef, Taxonomy
 
 REGEX_PREFIX = "re:"
 GROUPS = ("loe", "principle", "type")
-_TOP_KEYS = frozenset({"version", "languages", "contexts", "acronyms", *GROUPS})
+_TOP_KEYS = frozenset({"version", "languages", "contexts", "acronyms", "equivalents", *GROUPS})
 _TAG_KEYS = frozenset({"id", "name", "names", "definition", "threshold", "doc_threshold", "cues"})
 _CUE_KEYS = frozenset({"phrase", "phrases", "weight", "lang", "requires", "unless", "window",
                        "scope"})
@@ -318,6 +318,20 @@ def _parse_acronyms(where: _Where, root: _Map) -> tuple[Acronym, ...]:
     return tuple(out)
 
 
+def _parse_equivalents(where: _Where, root: _Map) -> tuple[tuple[str, ...], ...]:
+    """Return `equivalents:`: groups of phrases (any language) that a query treats as one."""
+    entries = root.get("equivalents", _Seq())
+    if not isinstance(entries, _Seq):
+        raise where.error(root.key_lines["equivalents"], "equivalents must be a list of lists")
+    groups = []
+    for entry, line in zip(entries, entries.item_lines):
+        phrases = _string_list(where, entry, line, "an equivalents group")
+        if len(phrases) < 2:
+            raise where.error(line, "an equivalents group needs at least two phrases")
+        groups.append(tuple(phrases))
+    return tuple(groups)
+
+
 def load_taxonomy(path: Path) -> Taxonomy:
     """Return the validated taxonomy in `path`.
 
@@ -333,7 +347,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
     contexts = _parse_contexts(where, root)
     groups = {g: _parse_group(where, root, g, contexts) for g in GROUPS}
     return Taxonomy(loe=groups["loe"], principle=groups["principle"], types=groups["type"],
-                    acronyms=_parse_acronyms(where, root), source=str(path),
+                    acronyms=_parse_acronyms(where, root),
+                    equivalents=_parse_equivalents(where, root), source=str(path),
                     digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
 
 

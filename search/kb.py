@@ -105,7 +105,8 @@ class KnowledgeBase:
             return None
         acronyms = ({e.short: e.long for e in glossary(table, self.taxonomy, clearance)}
                     if req.expand else {})
-        parsed = parse_query(req.text, self._validate_field, acronyms)
+        parsed = parse_query(req.text, self._validate_field, acronyms,
+                             self.taxonomy.equivalents if req.expand else ())
         expanded = tuple(dict.fromkeys(Expansion(a, b) for a, b in parsed.expansions))
         if parsed.query is None:
             raise QueryError("the query has no words to search for; try different words")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from whoosh import query as wq
 
@@ -17,6 +17,7 @@ from indexer.analysis import STOP_WORDS, normalize_word, terms, words
 from search.errors import QueryError
 
 MAX_TERMS = 64
+_STOP_TERMS = frozenset(STOP_WORDS | {normalize_word(w) for w in STOP_WORDS})
 MAX_PREFIX_EXPANSION = 200
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<quote>")|'
                     r'(?P<word>[^\s()"]+))')
@@ -44,15 +45,17 @@ class ParsedQuery:
         return wq.Or(self.units)
 
 
-def parse_query(text: str, validate_value=None,
-                acronyms: Mapping[str, str] | None = None) -> ParsedQuery:
+def parse_query(text: str, validate_value=None, acronyms: Mapping[str, str] | None = None,
+                equivalents: Sequence[tuple[str, ...]] = ()) -> ParsedQuery:
     """Return the parsed form of `text`; raise QueryError for malformed input.
 
     `acronyms` maps short forms to long forms: a plain word that is a known acronym also
     matches its long form, and a run of words spelling a long form also matches the acronym.
+    `equivalents` are groups of phrases (any language) a run of plain words may stand for.
     """
     tokens = _join_long_forms(_tokenize(text), acronyms or {})
-    parser = _Parser(tokens, validate_value, acronyms or {})
+    tokens = _join_equivalents(tokens, equivalents)
+    parser = _Parser(tokens, validate_value, acronyms or {}, equivalents)
     q = parser.parse_or()
     if parser.pos < len(tokens):
         raise QueryError("unbalanced ')': remove it or add a matching '('")
@@ -81,6 +84,43 @@ def _join_long_forms(tokens: list[tuple[str, str]], acronyms: Mapping[str, str])
     return out
 
 
+MAX_EQUIVALENT_WORDS = 6
+
+
+def _content_key(text: str) -> tuple[str, ...]:
+    """Return the normalized terms of `text` without stop words (how equivalents are matched)."""
+    return tuple(t.text for t in terms(text) if t.text not in _STOP_TERMS)
+
+
+def _join_equivalents(tokens: list[tuple[str, str]],
+                      groups: Sequence[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """Return tokens with each run of plain words matching an equivalents phrase merged."""
+    index = {_content_key(p): i for i, g in enumerate(groups) for p in g if _content_key(p)}
+    if not index:
+        return tokens
+    out, i = [], 0
+    while i < len(tokens):
+        for n in range(min(MAX_EQUIVALENT_WORDS, len(tokens) - i), 0, -1):
+            run = tokens[i:i + n]
+            if not all(_is_plain(tok) for tok in run):
+                continue
+            key = _content_key(" ".join(v for _, v in run))
+            if key in index:
+                out.append(("equiv", " ".join(v for _, v in run) + "\x00" + str(index[key])))
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _is_plain(token: tuple[str, str]) -> bool:
+    kind, value = token
+    return (kind == "word" and value not in ("OR", "NOT") and ":" not in value
+            and not value.startswith("-") and not value.endswith("*"))
+
+
 def _tokenize(text: str) -> list[tuple[str, str]]:
     out = []
     for m in _TOKEN.finditer(text.replace("\x00", " ")):
@@ -96,9 +136,10 @@ class _Parser:
     """Recursive descent over the token list."""
 
     def __init__(self, tokens: list[tuple[str, str]], validate_value,
-                 acronyms: Mapping[str, str]) -> None:
+                 acronyms: Mapping[str, str], equivalents: Sequence[tuple[str, ...]] = ()) -> None:
         self.tokens, self.pos = tokens, 0
         self.acronyms = acronyms
+        self.equivalents = equivalents
         self.units: list[wq.Query] = []
         self.word_units: list[wq.Query] = []
         self.expansions: list[tuple[str, str]] = []
@@ -169,6 +210,9 @@ class _Parser:
             return self._phrase(value[1:-1], (f.TEXT_FIELD, f.TITLE, f.SECTION))
         if kind == "long":
             return self._long_form(*value.split("\x00"))
+        if kind == "equiv":
+            text, group = value.split("\x00")
+            return self._equivalent(text, self.equivalents[int(group)])
         if value in self.acronyms:
             return self._acronym(value)
         return self._word(value)
@@ -181,6 +225,23 @@ class _Parser:
         self.highlight.add(normalize_word(short.lower()))
         self.word_units.extend(_word_query(w) for w in words(text) if w not in STOP_WORDS)
         self.units.append(unit)
+        return unit
+
+    def _equivalent(self, text: str, group: tuple[str, ...]) -> wq.Query:
+        """Return the query for words standing for an equivalents group: any of its phrases."""
+        self.term_count += 1
+        self.plain.extend(w for w in words(text) if w not in STOP_WORDS)
+        alternatives = list(group) + ([self.acronyms[text]] if text in self.acronyms else [])
+        counted = self.term_count      # alternatives are ours, not the user's: count one term
+        subs = [q for p in alternatives
+                if (q := self._phrase(p, (f.TEXT_FIELD, f.TITLE, f.SECTION))) is not None]
+        self.term_count = counted
+        others = [p for p in alternatives if _content_key(p) != _content_key(text)]
+        if others:
+            self.expansions.append((text, " / ".join(others)))
+        unit = wq.Or(subs)
+        self.units.append(unit)
+        self.word_units.append(unit)
         return unit
 
     def _acronym(self, short: str) -> wq.Query:

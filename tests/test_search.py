@@ -102,7 +102,7 @@ def test_canary_is_invisible_below_restricted(kb):
 
 
 def test_relevance_search_highlights_matches(kb):
-    res = kb.search(SearchRequest(text="procurement"), Marking.RESTRICTED)
+    res = kb.search(SearchRequest(text="procurement", expand=False), Marking.RESTRICTED)
     assert res.total > 0
     marked = [f.text.lower() for h in res.hits for s in h.snippets for f in s.fragments
               if f.is_match]
@@ -117,10 +117,19 @@ def test_uk_and_us_spellings_match_each_other(kb):
 
 
 def test_ukrainian_inflected_forms_match(kb):
-    a = kb.search(SearchRequest(text="цивільний контроль"), Marking.RESTRICTED)
-    b = kb.search(SearchRequest(text="цивільного контролю"), Marking.RESTRICTED)
+    a = kb.search(SearchRequest(text="цивільний контроль", expand=False), Marking.RESTRICTED)
+    b = kb.search(SearchRequest(text="цивільного контролю", expand=False), Marking.RESTRICTED)
     assert a.total == b.total > 0
     assert {h.lang for h in a.hits} == {"uk"}
+
+
+def test_equivalents_cross_languages_and_can_be_switched_off(kb):
+    """A Ukrainian query also finds English documents through the taxonomy's equivalents."""
+    on = kb.search(SearchRequest(text="цивільний контроль"), Marking.RESTRICTED)
+    off = kb.search(SearchRequest(text="цивільний контроль", expand=False), Marking.RESTRICTED)
+    assert {h.lang for h in off.hits} == {"uk"}
+    assert "en" in {h.lang for h in on.hits} and off.total < on.total
+    assert any(e.term == "цивільний контроль" for e in on.expanded)
 
 
 def test_acronym_and_long_form_find_each_other(kb):

@@ -122,6 +122,8 @@ def test_compile_taxonomy_is_built_once_per_taxonomy(taxonomy):
 
 
 BAD_FILES = [
+    ("equivalents group of one", VALID + "equivalents:\n  - [defense]\n", 14,
+     "needs at least two phrases"),
     ("syntax error", "loe:\n  - id: x\n    name: [unclosed\nprinciple: []\n", 4,
      "YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence at line 3)"),
     ("unknown top-level group", VALID + "priciple: []\n", 13, "unknown key 'priciple'"),
