@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import logging
 import sys
@@ -13,13 +14,19 @@ from flask import Flask, Response, jsonify, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
 from indexer.build import BuildLocked, build_index
-from indexer.records import BuildReport, Marking, Taxonomy
+from indexer.records import ACTORS, DOC_TYPES, STATEMENT_KINDS, BuildReport, Marking, Taxonomy
 from indexer.tagging import classify_type, tag_document, tag_passage
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
 from search.documents import DocumentView
 from search.errors import IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
-from search.query import FACET_LABELS, SearchRequest
+from search.brief_export import brief_docx, brief_markdown
+from search.ledger import ledger_csv
+from search.query import FACET_LABELS, SORT_LABELS, SORTS, SearchRequest
+from search.requests import BriefRequest, LedgerRequest, PrecedentRequest
+from web.account_routes import register_account_routes
+from web.auth import init_access, note_not_found, viewer
+from web.cli import register_cli
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -37,8 +44,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     taxonomy = load_taxonomy(Path(app.config["TAXONOMY"]))
     app.extensions["taxonomy"] = taxonomy
-    app.extensions["kb"] = KnowledgeBase(Path(app.config["INDEX_DIR"]), taxonomy)
+    stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["INDEX_DIR"]), taxonomy,
+                                         stores.corrections)
     _register_routes(app)
+    _register_reading_routes(app)
+    _register_precedent_routes(app)
+    _register_account_routes(app)
     _register_errors(app)
     _register_cli(app)
     app.after_request(_security_headers)
@@ -51,8 +63,18 @@ def kb(app: Flask) -> KnowledgeBase:
 
 
 def current_clearance() -> Marking:
-    """Return the viewer's clearance: the only place that decides it (local mode: full access)."""
-    return Marking.RESTRICTED
+    """Return the viewer's clearance: the only place that decides it.
+
+    Local mode: full access (loopback only). Team mode: the logged-in user's or API token
+    owner's clearance. Anyone else, or outside a request: the lowest level.
+    """
+    return viewer().clearance
+
+
+def _register_account_routes(app: Flask) -> None:
+    """Login, uploads, metadata and tag editing, audit log, and the user CLI (issue 7)."""
+    register_account_routes(app, current_clearance)
+    register_cli(app)
 
 
 def _args() -> dict[str, list[str]]:
@@ -64,16 +86,16 @@ def _register_routes(app: Flask) -> None:
 
     @app.get("/")
     def home_page() -> str:
-        req = SearchRequest.from_args({}, taxonomy, per_page=8)
-        results = kb(app).search(req, current_clearance())
-        return render_template("home.html", results=results, taxonomy=taxonomy, req=req)
+        overview = kb(app).home(current_clearance())
+        return render_template("home.html", overview=overview, taxonomy=taxonomy)
 
     @app.get("/search")
     def search_page() -> str:
         req = SearchRequest.from_args(_args(), taxonomy, app.config["PAGE_SIZE"])
         results = kb(app).search(req, current_clearance())
         return render_template("search.html", req=req, results=results,
-                               facet_labels=FACET_LABELS, taxonomy=taxonomy)
+                               facet_labels=FACET_LABELS, taxonomy=taxonomy,
+                               sort_options=[(s, SORT_LABELS[s]) for s in SORTS])
 
     @app.get("/api/search")
     def search_api() -> Response:
@@ -112,14 +134,52 @@ def _register_routes(app: Flask) -> None:
         return jsonify(tag_text(payload["text"], taxonomy, payload.get("lang")))
 
 
+
+def _register_reading_routes(app: Flask) -> None:
+    """Routes for new personnel: line-of-effort and principle pages, reading lists (issue 5)."""
+    taxonomy: Taxonomy = app.extensions["taxonomy"]
+
+    @app.get("/loe/<tag_id>")
+    def loe_page(tag_id: str) -> str:
+        page = kb(app).tag_page("loe", tag_id, current_clearance())
+        return render_template("loe.html", page=page, taxonomy=taxonomy)
+
+    @app.get("/principle/<tag_id>")
+    def principle_page(tag_id: str) -> str:
+        page = kb(app).tag_page("principle", tag_id, current_clearance())
+        return render_template("loe.html", page=page, taxonomy=taxonomy)
+
+    @app.get("/api/loe/<tag_id>")
+    def loe_api(tag_id: str) -> Response:
+        return jsonify(dataclasses.asdict(kb(app).tag_page("loe", tag_id, current_clearance())))
+
+    @app.get("/api/principle/<tag_id>")
+    def principle_api(tag_id: str) -> Response:
+        page = kb(app).tag_page("principle", tag_id, current_clearance())
+        return jsonify(dataclasses.asdict(page))
+
+    @app.get("/reading-list")
+    def reading_list_page() -> str:
+        lists = kb(app).reading_lists(current_clearance(), request.args.get("loe") or None)
+        return render_template("reading_list.html", lists=lists, taxonomy=taxonomy)
+
+    @app.get("/api/reading-list")
+    def reading_list_api() -> Response:
+        lists = kb(app).reading_lists(current_clearance(), request.args.get("loe") or None)
+        return jsonify([dataclasses.asdict(x) for x in lists])
+
+    @app.get("/api/overview")
+    def overview_api() -> Response:
+        return jsonify(dataclasses.asdict(kb(app).home(current_clearance())))
+
 def document_json(view: DocumentView) -> dict[str, Any]:
     """Return the /api/documents/<id> JSON shape of a document view."""
     doc, meta = view.doc, view.doc.meta
 
     def tags(group: str) -> list[dict[str, Any]]:
         return [{"id": t.tag, "score": t.score, "evidence": [
-            {"passage_id": e.passage_id, "text": e.text} for e in t.evidence]}
-            for t in doc.tags if t.group == group]
+            {"passage_id": e.passage_id, "text": e.text, "anchor": e.anchor}
+            for e in t.evidence]} for t in view.marked.tags if t.group == group]
     return {
         "id": doc.doc_id, "path": doc.path, "format": doc.fmt, "title": meta.title,
         "date": meta.date, "type": doc.doc_type, "lang": meta.lang, "marking": meta.marking.name,
@@ -152,6 +212,69 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _register_precedent_routes(app: Flask) -> None:
+    """Routes for reviewers: precedent finder, commitments ledger, consultation brief (issue 6)."""
+    taxonomy: Taxonomy = app.extensions["taxonomy"]
+    choices = {"kinds": STATEMENT_KINDS, "types": DOC_TYPES, "actors": ACTORS}
+
+    @app.get("/precedents")
+    def precedents_page() -> str:
+        req = PrecedentRequest.from_args(_args(), taxonomy)
+        results = None if req.is_empty else kb(app).precedents(req, current_clearance())
+        return render_template("precedents.html", req=req, results=results, taxonomy=taxonomy,
+                               **choices)
+
+    @app.get("/api/precedents")
+    def precedents_api() -> Response:
+        req = PrecedentRequest.from_args(_args(), taxonomy)
+        return jsonify(kb(app).precedents(req, current_clearance()).to_json())
+
+    @app.get("/commitments")
+    def commitments_page() -> str:
+        req = LedgerRequest.from_args(_args(), taxonomy)
+        return render_template("commitments.html", req=req, taxonomy=taxonomy,
+                               ledger=kb(app).ledger(req, current_clearance()), **choices)
+
+    @app.get("/commitments.csv")
+    def commitments_csv() -> Response:
+        ledger = kb(app).ledger(LedgerRequest.from_args(_args(), taxonomy), current_clearance())
+        return _download(ledger_csv(ledger, _base_url()), "text/csv", "commitments.csv")
+
+    @app.get("/brief")
+    def brief_page() -> str:
+        req = _brief_request(taxonomy)
+        return render_template("brief.html", req=req, taxonomy=taxonomy,
+                               brief=kb(app).brief(req, current_clearance()))
+
+    @app.get("/brief.md")
+    def brief_md() -> Response:
+        brief = kb(app).brief(_brief_request(taxonomy), current_clearance())
+        return _download(brief_markdown(brief, _base_url()), "text/markdown", "brief.md")
+
+    @app.get("/brief.docx")
+    def brief_word() -> Response:
+        brief = kb(app).brief(_brief_request(taxonomy), current_clearance())
+        return _download(brief_docx(brief, _base_url()), DOCX_MIMETYPE, "brief.docx")
+
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _brief_request(taxonomy: Taxonomy) -> BriefRequest:
+    return BriefRequest.from_args(_args(), taxonomy, datetime.date.today().isoformat())
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    """Return `body` as a file download named `filename`."""
+    resp = Response(body, mimetype=mimetype)    # text/* gets "; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
 def _register_errors(app: Flask) -> None:
     def answer(status: int, message: str) -> tuple[Response | str, int]:
         if _wants_json():
@@ -164,6 +287,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
+        note_not_found(exc)                # audits a document hidden by its marking
         return answer(404, "Not found")
 
     @app.errorhandler(IndexMissing)
@@ -187,7 +311,8 @@ def _security_headers(resp: Response) -> Response:
                             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                             "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                             "form-action 'self'")
-    if request.path.startswith(("/api/", "/documents/")):
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith("/static/"):     # pages show what a clearance allows
         resp.headers.setdefault("Cache-Control", "no-store")
     return resp
 

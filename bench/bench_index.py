@@ -39,6 +39,10 @@ from indexer.records import decode_document  # noqa: E402
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy  # noqa: E402
 
 
+# schema 3 stored the passage text in "text"; schema 4 stores it in BODY ("text" = terms only)
+BODY_FIELD = getattr(f, "BODY", f.TEXT_FIELD)
+
+
 def _maxrss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024          # Linux: KiB
 
@@ -76,8 +80,9 @@ def stored_passages(index_dir: Path) -> list[tuple[str, str, str]]:
             if f.DOC_JSON in fields:
                 d = decode_document(fields[f.DOC_JSON])
                 langs[d.doc_id] = d.meta.lang
-            elif f.TEXT_FIELD in fields:
-                out.append((fields[f.PASSAGE_ID], fields[f.TEXT_FIELD], fields[f.DOC_ID]))
+            elif fields.get(BODY_FIELD) or fields.get(f.TEXT_FIELD):
+                text = fields.get(BODY_FIELD) or fields[f.TEXT_FIELD]
+                out.append((fields[f.PASSAGE_ID], text, fields[f.DOC_ID]))
     return [(pid, text, langs.get(doc_id, "en")) for pid, text, doc_id in out]
 
 
@@ -107,7 +112,8 @@ def tag_throughput(passages, taxonomy) -> tuple[float, float, int]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", type=Path)
-    ap.add_argument("--keep-index", type=Path, help="build here (kept) instead of a temp dir")
+    ap.add_argument("--keep-index", type=Path,
+                    help="build here (kept, with the bare index in DIR-bare) instead of a temp dir")
     ap.add_argument("--json", type=Path, help="also write the results here")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--tag-limit", type=int, default=0,
@@ -131,8 +137,10 @@ def main(argv=None) -> int:
 
         passages = stored_passages(index_dir)
         print(f"(c) bare Whoosh writer over the same {len(passages)} passage texts ...", flush=True)
-        (tmp / "bare").mkdir()
-        bare, bare_cpu = bare_write(passages, tmp / "bare")
+        bare_dir = Path(str(index_dir) + "-bare") if a.keep_index else tmp / "bare"
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        bare_dir.mkdir(parents=True)
+        bare, bare_cpu = bare_write(passages, bare_dir)
         res["bare"] = {"passages": len(passages), "seconds": round(bare, 2),
                        "cpu_s": round(bare_cpu, 2),
                        "passages_per_s": round(len(passages) / bare, 1),

@@ -7,8 +7,10 @@ wildcards, facet filters, date ranges, sort=newest, page 3, browse) are sent as
 GET /api/search through the Flask test client of `create_app({"TESTING": True, "INDEX_DIR": ...})`;
 p50/p95/max per class and overall are reported (the first request, which loads the document
 table, is reported apart as "cold"). The same query texts then run on a bare Whoosh searcher of
-the same index generation: `searcher.search(QueryParser("text", schema).parse(q), limit=10)`
-plus highlights of the top 10, one searcher reused. Targets at 10k docs: p95 <= 150 ms overall,
+a bare index of the same passage texts (ID + TEXT(stored, kb_analyzer()), left in INDEX_DIR-bare
+by bench_index.py --keep-index, or written here from the index's stored passages):
+`searcher.search(QueryParser("text", schema).parse(q), limit=10)` plus highlights of the top
+10, one searcher reused. Targets at 10k docs: p95 <= 150 ms overall,
 no class above 300 ms (p95).
 `--profile-class CLASS` re-runs that class's API queries under cProfile and prints the top costs.
 """
@@ -20,6 +22,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -150,8 +153,23 @@ def run_api(client, queries, rounds: int) -> tuple[dict, list]:
     return samples, errors, totals
 
 
+def bare_index(index_dir: Path):
+    """Return the bare index (ID + TEXT(stored, kb_analyzer())) of the same passages.
+
+    bench_index.py --keep-index DIR leaves it in DIR-bare; otherwise it is written now.
+    """
+    from bench_index import bare_write, stored_passages
+    bare_dir = Path(str(index_dir) + "-bare")
+    if not (bare_dir.is_dir() and whoosh_index.exists_in(str(bare_dir))):
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        bare_dir.mkdir(parents=True)
+        print(f"writing the bare index {bare_dir} ...", flush=True)
+        bare_write(stored_passages(index_dir), bare_dir)
+    return whoosh_index.open_dir(str(bare_dir))
+
+
 def run_bare(ix, queries) -> dict[str, list[float]]:
-    parser = QueryParser(f.TEXT_FIELD, ix.schema)
+    parser = QueryParser("text", ix.schema)
     samples: dict[str, list[float]] = {}
     with ix.searcher() as s:
         for cls, params in queries:
@@ -160,7 +178,7 @@ def run_bare(ix, queries) -> dict[str, list[float]]:
             t0 = time.perf_counter()
             results = s.search(parser.parse(params["q"]), limit=10)
             for hit in results:
-                hit.highlights(f.TEXT_FIELD)
+                hit.highlights("text")
             samples.setdefault(cls, []).append((time.perf_counter() - t0) * 1000)
     return samples
 
@@ -187,8 +205,9 @@ def main(argv=None) -> int:
     cold_ms = (time.perf_counter() - t0) * 1000
     assert first.status_code == 200, first.get_json()
     samples, errors, totals = run_api(client, queries, a.rounds)
+    bare_index(a.index_dir)
     t0 = time.perf_counter()
-    bare_ix = whoosh_index.open_dir(str(gen))
+    bare_ix = bare_index(a.index_dir)
     with bare_ix.searcher():
         pass
     bare_open_ms = (time.perf_counter() - t0) * 1000

@@ -120,6 +120,13 @@ class TagHit:
     evidence: tuple[Evidence, ...] = ()
 
 
+STATEMENT_KINDS = ("commitment", "decision", "action", "figure")
+# Who a statement is by (indexer/actors.py decides; search/ filters on these values).
+ACTOR_US, ACTOR_UKRAINE, ACTOR_NATO, ACTOR_PARTNERS, ACTOR_BOTH = (
+    "United States / DoD", "Ukraine / MoD", "NATO", "Other partners", "Both sides")
+ACTORS = (ACTOR_US, ACTOR_UKRAINE, ACTOR_NATO, ACTOR_PARTNERS, ACTOR_BOTH)
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A sentence classified as a commitment, decision, action item or figure."""

@@ -16,21 +16,23 @@ from __future__ import annotations
 import re
 
 from indexer.actors import actor_at
+from indexer.records import STATEMENT_KINDS as KINDS
 from indexer.records import Statement
 from indexer.sentences import sentence_spans
 
-KINDS = ("commitment", "decision", "action", "figure")
+__all__ = ["KINDS", "classify_sentence", "extract_statements", "find_actor", "find_amount",
+           "find_due"]
 
 # --- action items ------------------------------------------------------------------------
 _ACTION_LABEL = re.compile(
-    r"^[\s•*·\-–—\d.)]*(?:action(?: item)?s?|follow-up|доручення|доручити|захід)\s*[:–—]",
+    r"(?:^|[•·])[\s•*·\-–—\d.)]*(?:action(?: item)?s?|follow-up|доручення|доручити|захід)\s*[:–—]",
     re.IGNORECASE)
 _OWNER_LABEL = re.compile(r"(?:[Вв]ідповідальн\w*|\bOwner|\bResponsible)\s*[:—–]")
 _TASK = re.compile(
     r"^[\s•*·\-–—]*(?:[A-Z][\w.()\-–]*(?:\s+[\w.()\-–]+){0,9}?)\s+to\s+(?:deliver|submit|prepare|"
     r"provide|draft|present|report|complete|brief|send|share|organi[sz]e|update|propose|develop|"
     r"circulate|nominate|establish|finali[sz]e|table|review|issue|confirm|arrange)\b")
-_UK_TASK = re.compile(r"^[\s•*·\-–—]*(?:Вирішили|Доручити|Доручено)\s*:")
+_UK_TASK = re.compile(r"^[\s•*·\-–—]*(?:Вирішили\s*:|Доручити(?!\w)|Доручено(?!\w))")
 
 # --- decisions ---------------------------------------------------------------------------
 _IT_WAS_DECIDED = re.compile(r"\bit (?:was|has been|is|had been) (?:also )?(?:agreed|decided|resolved)\b",
@@ -53,15 +55,15 @@ _NOT_FINITE_BEFORE = re.compile(
     r"decisions?|package|projects?|items?|recommendations|actions|record|minutes)\s+$",
     re.IGNORECASE)
 _UK_DECISION = re.compile(
-    r"(?<!\w)(?:погодил[аи]?|домовил[аи]?ся|ухвалил[аи]?|затвердил[аи]?|вирішил[аи]?|"
-    r"схвалил[аи]?|підписал[аи]?|ухвалено|затверджено|вирішено|погоджено|схвалено|"
-    r"прийнял[аи]? рішення|прийнято рішення|дійшли згоди|Вирішили)(?!\w)")
+    r"(?<!\w)(?:погоди(?:в|ла|ло|ли)|домови(?:вся|лася|лися)|ухвали(?:в|ла|ло|ли)|затверди(?:в|ла|ло|ли)|"
+    r"вирішили|схвали(?:в|ла|ло|ли)|підписа(?:в|ла|ло|ли)|ухвалено|затверджено|вирішено|погоджено|"
+    r"схвалено|прийня(?:в|ла|ли|то) рішення|дійшли згоди)(?!\w)", re.IGNORECASE)
 
 # --- commitments -------------------------------------------------------------------------
 _PLEDGE = re.compile(
     r"(?<!assistance )(?<!funds )(?<!aid )(?<!support )"
     r"\b(?:commit(?:s|ted)? (?:to|that|itself|themselves)|(?:is|are|remains?) committed to|"
-    r"pledge[sd]?|undert(?:akes?|ook) to|reaffirm(?:s|ed)? (?:\w+ ){0,2}(?:commitment|support|partnership)|"
+    r"pledge[sd]?|undert(?:akes?|ook) to|reaffirm(?:s|ed)? (?:[\w-]+ ){0,2}(?:commitment|support|partnership)|"
     r"intends? to|confirm(?:s|ed)? that (?:it|they) will|promised? to)\b|"
     r"зобов['’]язу(?:ється|ються|юся|ємося)|зобов['’]язал[аи]?(?:ся|сь)|"
     r"(?:має|мають) намір|гарантує|гарантують|"
@@ -69,7 +71,7 @@ _PLEDGE = re.compile(
     re.IGNORECASE)
 _MODAL = re.compile(
     r"\b(?:will|shall)\b(?!\s+(?:not\s+|also\s+)?be\b)(?!\s+(?:take place|arrive|help|focus|"
-    r"remain|depend|happen|last|run|cost|mean|allow|enable|come)\b)", re.IGNORECASE)
+    r"remain|depend|happen|last|run|cost|mean|allow|enable|come|receive|get)\b)", re.IGNORECASE)
 _UK_FUTURE = re.compile(
     r"(?<!\w)(?:\w+тим(?:уть|е|емо)|буд(?:е|уть)\s+\w+(?:ти)|надасть|нададуть|забезпечить|"
     r"забезпечать|спрямує|спрямують|виділить|виділять|передасть|передадуть|проведе|проведуть|"
@@ -152,23 +154,24 @@ def find_due(sentence: str) -> str | None:
 
 
 def _classify(sentence: str) -> tuple[str, int | None] | None:
-    """Return (kind, position of the word that decided it), or None."""
+    """Return (kind, where its actor acts), or None; None as position means "first named"."""
     for kind, finder in (("action", _action_at), ("decision", _decision_at),
                          ("commitment", _commitment_at)):
         at = finder(sentence)
         if at is not None:
             return kind, at
     m = _MONEY.search(sentence) or _EQUIPMENT.search(sentence)
-    return ("figure", m.start()) if m else None
+    return ("figure", None) if m else None
 
 
 def _action_at(sentence: str) -> int | None:
     """Return where an action item's task starts, or None if the sentence is no task."""
-    if _ACTION_LABEL.search(sentence) or _OWNER_LABEL.search(sentence):
-        return len(sentence)
+    label = _ACTION_LABEL.search(sentence) or _OWNER_LABEL.search(sentence)
+    if label:
+        return label.end()
     has_due = _DUE.search(sentence) is not None
     if has_due and (_TASK.search(sentence) or _UK_TASK.search(sentence)):
-        return len(sentence)
+        return 0
     return None
 
 

@@ -13,6 +13,7 @@ from whoosh.searching import Searcher
 
 from indexer import schema as f
 from indexer.records import IndexedDocument, Marking, decode_document
+from search.corrections import DocOverlay
 from search.query import FACETS
 
 
@@ -56,9 +57,11 @@ class DocTable:
         return mask
 
 
-def load_doc_table(searcher: Searcher) -> DocTable:
-    """Return the document table for the index `searcher` reads."""
-    docs = tuple(decode_document(stored[f.DOC_JSON])
+def load_doc_table(searcher: Searcher, overlay: DocOverlay | None = None) -> DocTable:
+    """Return the document table for the index `searcher` reads, with people's corrections
+    (tags, raised markings) from `overlay` applied to every document."""
+    overlay = overlay or DocOverlay()
+    docs = tuple(overlay.apply(decode_document(stored[f.DOC_JSON]))
                  for stored in searcher.documents(**{f.KIND: f.KIND_DOC}))
     docs = tuple(sorted(docs, key=lambda d: d.doc_id))
     ordinal = {d.doc_id: i for i, d in enumerate(docs)}

@@ -264,7 +264,20 @@ def passage_view(stored: dict) -> PassageView:
 def _is_summary_worthy(sentence: str) -> bool:
     words = sentence.split()
     return (8 <= len(words) <= 60 and not _BOILERPLATE.search(sentence)
-            and sentence[-1:] in ".!?»”\"" and not sentence.startswith(("•", "-", "|")))
+            and sentence[-1:] in ".!?»”\"" and not sentence.startswith(("•", "-", "|"))
+            and not _is_title_case(words) and not _starts_lowercase(sentence))
+
+
+def _starts_lowercase(sentence: str) -> bool:
+    """True for a fragment cut from a longer sentence (its first letter is lowercase)."""
+    first = next((ch for ch in sentence if ch.isalpha()), "")
+    return first.islower()
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """True for a byline, heading or menu: most of its longer words are capitalized."""
+    long = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(long) and sum(w[0].isupper() for w in long) / len(long) > 0.7
 
 
 def _content_terms(text: str) -> list[str]:

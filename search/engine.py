@@ -17,6 +17,7 @@ from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from indexer import schema as f
+from search.corrections import CorrectionStore
 from search.doctable import DocTable, load_doc_table
 from search.errors import IndexMissing
 from search.spelling import Vocabulary
@@ -36,13 +37,15 @@ class Reading:
 class Engine:
     """Opens the live index generation lazily and reopens it when a build replaces it."""
 
-    def __init__(self, index_dir: Path, taxonomy_digest: str | None = None) -> None:
+    def __init__(self, index_dir: Path, taxonomy_digest: str | None = None,
+                 corrections: CorrectionStore | None = None) -> None:
         self.index_dir = index_dir
         self.taxonomy_digest = taxonomy_digest
+        self.corrections = corrections     # people's corrections, overlaid on every table
         self._lock = threading.Lock()
         self._gen: Path | None = None
         self._ix: whoosh_index.Index | None = None
-        self._tables: dict[tuple[str, int], tuple[DocTable, Vocabulary]] = {}
+        self._tables: dict[tuple, tuple[DocTable, Vocabulary]] = {}
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Reading]:
@@ -76,11 +79,12 @@ class Engine:
 
     def _table(self, searcher: Searcher) -> tuple[DocTable, Vocabulary]:
         """Return the document table and vocabulary of the searcher's index generation."""
-        key = (str(self._gen), searcher.reader().generation())
+        overlay = self.corrections.overlay() if self.corrections is not None else None
+        key = (str(self._gen), searcher.reader().generation(), overlay.version if overlay else None)
         with self._lock:
             cached = self._tables.get(key)
         if cached is None:
-            cached = (load_doc_table(searcher), Vocabulary.load(Path(key[0])))
+            cached = (load_doc_table(searcher, overlay), Vocabulary.load(Path(key[0])))
             with self._lock:
                 self._tables = {key: cached}
         return cached

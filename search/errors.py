@@ -12,3 +12,8 @@ class IndexMissing(RuntimeError):
 
 class NotFound(LookupError):
     """No such document or passage visible to this viewer (404, same as missing)."""
+
+
+class Hidden(NotFound):
+    """A document exists but is above the viewer's clearance: answered exactly like NotFound
+    (404), told apart only so the app can audit the denied access."""

@@ -12,19 +12,24 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import schema as f
-from indexer.records import Marking, Taxonomy
+from indexer.records import IndexedDocument, Marking, Taxonomy
 from search import retrieval
 from search.acronyms import GlossaryEntry, glossary
 from search.doctable import DocTable
 from search.engine import Engine
 from search.documents import DocumentView, load_passages, similar_documents, summarize
-from search.errors import NotFound, QueryError
+from search.corrections import CorrectionStore
+from search.errors import Hidden, NotFound, QueryError
 from search.facets import apply_selections, chips, facet_counts, selection_masks
 from search.highlight import fragments, to_html
 from search.overview import (HomeOverview, ReadingList, TagPage, home_overview, reading_lists,
                              tag_page)
 from search.parser import ParsedQuery, parse_query
 from search.query import SearchRequest
+from search.brief import Brief, build_brief
+from search.ledger import Ledger, build_ledger
+from search.precedents import PrecedentResults, find_precedents
+from search.requests import BriefRequest, LedgerRequest, PrecedentRequest
 from search.results import DocumentHit, Expansion, SearchResults, Snippet
 from search.spelling import suggest
 
@@ -51,9 +56,10 @@ class _Match:
 class KnowledgeBase:
     """Answers typed requests from the index in `index_dir`, filtered by clearance."""
 
-    def __init__(self, index_dir: Path, taxonomy: Taxonomy) -> None:
+    def __init__(self, index_dir: Path, taxonomy: Taxonomy,
+                 corrections: CorrectionStore | None = None) -> None:
         self.taxonomy = taxonomy
-        self.engine = Engine(index_dir)
+        self.engine = Engine(index_dir, corrections=corrections)
 
     def search(self, req: SearchRequest, clearance: Marking) -> SearchResults:
         """Return one page of documents visible at `clearance`; facets count the same set."""
@@ -83,10 +89,7 @@ class KnowledgeBase:
     def document(self, doc_id: str, clearance: Marking) -> DocumentView:
         """Return the document page data; raise NotFound if missing or above `clearance`."""
         with self.engine.reading() as r:
-            ordinal = r.table.ordinal.get(doc_id)
-            if ordinal is None or r.table.docs[ordinal].meta.marking > clearance:
-                raise NotFound(doc_id)
-            doc = r.table.docs[ordinal]
+            doc = _visible_doc(r.table, doc_id, clearance)
             passages = load_passages(r.searcher, doc_id)
             similar = similar_documents(r.searcher, r.table, doc, passages,
                                         r.table.visible(clearance))
@@ -194,6 +197,42 @@ class KnowledgeBase:
         """Return the newcomer reading lists (all lines of effort, or `loe`) at `clearance`."""
         with self.engine.reading() as r:
             return reading_lists(r.searcher, r.table, self.taxonomy, clearance, loe)
+
+
+    # --- precedents, ledger and brief (issue 6): thin wrappers ------------------------
+
+    def precedents(self, req: PrecedentRequest, clearance: Marking) -> PrecedentResults:
+        """Return earlier passages like the request's paragraph and/or query, at `clearance`."""
+        with self.engine.reading() as r:
+            return find_precedents(r.searcher, r.table, req, clearance)
+
+    def ledger(self, req: LedgerRequest, clearance: Marking) -> Ledger:
+        """Return the commitments and decisions ledger visible at `clearance`."""
+        with self.engine.reading() as r:
+            return build_ledger(r.searcher, r.table, self.taxonomy, req, clearance)
+
+    def brief(self, req: BriefRequest, clearance: Marking) -> Brief:
+        """Return the consultation brief of what is visible at `clearance`."""
+        with self.engine.reading() as r:
+            return build_brief(r.searcher, r.table, self.taxonomy, req, clearance)
+
+    # --- editing (issue 7) ----------------------------------------------------------
+
+    def record(self, doc_id: str, clearance: Marking) -> IndexedDocument:
+        """Return one document's record (corrections applied); NotFound/Hidden as `document`."""
+        with self.engine.reading() as r:
+            return _visible_doc(r.table, doc_id, clearance)
+
+
+def _visible_doc(table: DocTable, doc_id: str, clearance: Marking) -> IndexedDocument:
+    """Return the document `doc_id`; raise NotFound if missing, Hidden (a NotFound) if above
+    `clearance`."""
+    ordinal = table.ordinal.get(doc_id)
+    if ordinal is None:
+        raise NotFound(doc_id)
+    if table.docs[ordinal].meta.marking > clearance:
+        raise Hidden(doc_id)
+    return table.docs[ordinal]
 
 
 def _snippet(stored: dict, wanted: set[str]) -> Snippet:

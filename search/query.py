@@ -91,6 +91,10 @@ class SearchRequest:
         """Return this request on another page."""
         return dataclasses.replace(self, page=page)
 
+    def without_expansion(self) -> "SearchRequest":
+        """Return this request with acronym and equivalent expansion switched off."""
+        return dataclasses.replace(self, expand=False, page=1)
+
     def with_text(self, text: str) -> "SearchRequest":
         """Return this request with other query text, on page 1."""
         return dataclasses.replace(self, text=text, page=1)
@@ -149,5 +153,6 @@ def _allowed(facet: str, taxonomy: Taxonomy) -> frozenset[str] | None:
 
 _FACET_NAMES = {"loe": "line of effort", "principle": "principle", "type": "document type",
                 "lang": "language", "year": "year", "org": "organization"}
+SORT_LABELS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 FACET_LABELS = {"loe": "Line of effort", "principle": "Principle", "type": "Document type",
                 "year": "Year", "lang": "Language", "org": "Organization"}

@@ -33,6 +33,12 @@
     box.select();
   });
 
+  // Reading list: a print button (the page prints fine from the browser menu too).
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Phones: start with the filter panel folded so results come first; wide screens keep it open.
   var panel = document.querySelector("details.facets");
   if (panel && window.matchMedia) {

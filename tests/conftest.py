@@ -1,10 +1,13 @@
 """Shared fixtures: one real index of tests/corpus, built once per session and read-only."""
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from app import create_app
 from indexer.build import build_index
@@ -17,6 +20,9 @@ TEST_CORPUS = ROOT / "tests" / "corpus"
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures"
 EVAL_DEV = SHARED / "eval-dev"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +76,47 @@ def corpus_copy(tmp_path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(TEST_CORPUS, dest, ignore=shutil.ignore_patterns("broken.pdf"))
     return dest
+
+
+# --- browser tests: one Chromium per session, shared by every browser test module ---------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium; a missing binary fails in CI and skips, loudly, elsewhere."""
+    if not CHROMIUM.exists():
+        reason = (f"!!! BROWSER TESTS NOT RUN: {CHROMIUM} is missing. "
+                  "Install Debian's package: apt-get install chromium (never `playwright install`)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(app):
+    """The real app served on a free loopback port from a thread; yields its base URL."""
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page whose console errors (e.g. CSP violations) fail the test."""
+    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert not [e for e in errors if "404" not in e], errors

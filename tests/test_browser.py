@@ -1,63 +1,16 @@
 """User stories in a real browser: Debian's Chromium driven by Playwright, real app, real index."""
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SHOTS = Path("/tmp/shots")
 QUERY_WORD = "defense"
 PAGE_SIZE = 20
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium; a missing binary fails in CI and skips, loudly, elsewhere."""
-    if not CHROMIUM.exists():
-        reason = (f"!!! BROWSER TESTS NOT RUN: {CHROMIUM} is missing. "
-                  "Install Debian's package: apt-get install chromium (never `playwright install`)")
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def server(app):
-    """The real app served on a free loopback port from a thread; yields its base URL."""
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh page whose console errors (e.g. CSP violations) fail the test."""
-    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert not [e for e in errors if "404" not in e], errors
 
 
 def query_of(url: str) -> dict[str, list[str]]:

@@ -1,0 +1,88 @@
+"""Who a statement is by: the actor mentions of a sentence and the one that acts."""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from indexer.records import ACTOR_BOTH as BOTH
+from indexer.records import ACTOR_NATO as NATO
+from indexer.records import ACTOR_PARTNERS as PARTNERS
+from indexer.records import ACTOR_UKRAINE as UKRAINE
+from indexer.records import ACTOR_US as US
+
+NEAR_AFTER = 80        # chars: a mention this close after the verb may still be its agent
+
+# Longer names first inside each pattern; overlapping shorter mentions are dropped.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (BOTH, re.compile(
+        r"\b(?i:(?:both|the two|the|each) (?:sides?|co-chairs|participants?|parties|party|ministries))\b|"
+        r"\bco-chairs\b|(?:Кожна |Обидві |кожна зі |обидві )?[Сс]торон[аи]\b|[Сс]півголов\w*")),
+    (US, re.compile(
+        r"(?:the )?U\.?S\.? (?:side|Department of Defen[sc]e|forces|personnel|instructors)|"
+        r"\bU\.S\.(?=\s)|\bUS\b|\bUnited States\b|\bDoD\b|\bDSCA\b|\bEUCOM\b|\bODC\b|"
+        r"\bOffice of Defense Cooperation\b|\bDepartment of Defen[sc]e\b|\bPentagon\b|"
+        r"\bSecretary of Defense\b|\bAmerican side\b|"
+        r"Міністерство оборони США|Американськ\w+ [Сс]торон\w+|американськ\w+ [Сс]торон\w+|"
+        r"американськ\w+ радник\w*|Американськ\w+ радник\w*|\bСША\b")),
+    (UKRAINE, re.compile(
+        r"\b(?:the )?Ministry of Defen[cs]e(?: of Ukraine)?\b|\bUkrainian (?:side|Ministry of "
+        r"Defen[cs]e|government)\b|\bArmed Forces of Ukraine\b|\bGeneral Staff\b|\bMoD\b|\bMOD\b|"
+        r"\bMain Directorate of Logistics\b|\b(?:the )?Ministry\b|\bUkraine\b|"
+        r"Міністерство оборони(?: України)?|Міністерств\w+ оборони(?: України)?|Міноборони|"
+        r"\bМОУ\b|Українськ\w+ [Сс]торон\w+|Генеральн\w+ штаб\w*|\bГШ ЗСУ\b|\bЗСУ\b|"
+        r"Головн\w+ управлінн\w+ логістики|Командуванн\w+|Департамент\w*|[Мм]іністерств\w+|"
+        r"Україн[аи]\b")),
+    (NATO, re.compile(r"\bNATO\b|\bthe Alliance\b|НАТО")),
+    (PARTNERS, re.compile(
+        r"\b(?:(?i:allies|partners|partner nations|donors?)|European Union|EU|United Kingdom|UK|"
+        r"Canada|Lithuania|Poland|Germany|Multinational Joint Commission|MJC|[Cc]ontact [Gg]roup)\b|"
+        r"[Пп]артнер\w*|[Сс]оюзник\w*|\bЄС\b|Литв\w+|Канад\w+|[Дд]онор\w*|\bБОК\b")),
+)
+# An actor right after one of these words is the object or the recipient, not the actor.
+_OBJECT_BEFORE = re.compile(
+    r"(?:\b(?:to|for|with|from|against|of|in|into|on|at|among|between|than|via|through|"
+    r"under|across)|(?<!\w)(?:з|зі|із|до|для|від|проти|у|в|між|серед|через|перед))\s+(?:the\s+)?$",
+    re.IGNORECASE)
+
+
+class Mention(NamedTuple):
+    """One actor named in a sentence, at [start, end)."""
+
+    start: int
+    end: int
+    actor: str
+
+
+def mentions(sentence: str) -> list[Mention]:
+    """Return the actor mentions of `sentence` that can be a subject, in order."""
+    found = [Mention(m.start(), m.end(), actor) for actor, rx in _PATTERNS
+             for m in rx.finditer(sentence)]
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    kept: list[Mention] = []
+    for m in found:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return [m for m in kept if not _OBJECT_BEFORE.search(sentence[max(0, m.start - 12):m.start])]
+
+
+def actor_at(sentence: str, trigger: int | None) -> str | None:
+    """Return the actor acting at `trigger`: the nearest mention before it, else the first one."""
+    found = mentions(sentence)
+    if not found:
+        return None
+    if trigger is not None:
+        before = [m for m in found if m.end <= trigger]
+        if len(before) >= 2 and _is_pair(sentence, before[-2], before[-1]):
+            return BOTH
+        if before:
+            return before[-1].actor
+        after = [m for m in found if m.start - trigger <= NEAR_AFTER]
+        return after[0].actor if after else None
+    return found[0].actor
+
+
+def _is_pair(sentence: str, first: Mention, second: Mention) -> bool:
+    """Return True for "the United States and Ukraine": both sides named as one subject."""
+    joined = sentence[first.end:second.start].strip().lower() in ("and", "та", "і", "й")
+    return joined and {first.actor, second.actor} == {US, UKRAINE}

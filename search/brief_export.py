@@ -1,0 +1,105 @@
+"""The consultation brief as Markdown and as a Word document (python-docx).
+
+Both carry the brief's marking at the top and the bottom: Markdown as its first and last
+line, .docx in the header and footer of every page.
+"""
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from search.brief import Brief, BriefItem, BriefSection
+
+HEADINGS = (("decisions", "Decisions"), ("commitments", "Commitments"),
+            ("actions", "Action items"), ("figures", "Figures"))
+
+
+def item_line(item: BriefItem, base_url: str = "") -> str:
+    """Return one statement as a line of plain text, with actor, due date and citation."""
+    r = item.row
+    extras = [x for x in (r.actor, f"due {r.due}" if r.due else "",
+                          "past due: check status" if item.is_overdue else "") if x]
+    head = f"[{', '.join(extras)}] " if extras else ""
+    return f"{head}{r.text} ({r.citation.label} <{base_url}{r.citation.url}>)"
+
+
+def brief_markdown(brief: Brief, base_url: str = "") -> str:
+    """Return the brief as Markdown, marking first and last; links made absolute with `base_url`."""
+    banner = f"**{brief.marking.name}**"
+    lines = [banner, "", f"# {brief.title}", "",
+             f"Period: {brief.period} · as of {brief.as_of}", ""]
+    if brief.is_empty:
+        lines += ["Nothing was found for this period at your clearance.", ""]
+    for section in brief.sections:
+        lines += _section_markdown(section, base_url)
+    return "\n".join(lines + [banner, ""])
+
+
+def _section_markdown(section: BriefSection, base_url: str) -> list[str]:
+    lines = [f"## {section.label}", ""]
+    for attr, heading in HEADINGS:
+        items = getattr(section, attr)
+        if items:
+            lines += [f"### {heading}", ""]
+            lines += [f"- {_md(item_line(i, base_url))}" for i in items]
+            lines.append("")
+    if section.documents:
+        lines += ["### Documents to read", ""]
+        lines += [f"- [{_md(d.title)}]({base_url}{d.url}) · {d.date or 'undated'} · {d.marking}"
+                  for d in section.documents]
+        lines.append("")
+    if section.is_empty:
+        lines += ["Nothing in this period.", ""]
+    return lines
+
+
+def _md(text: str) -> str:
+    """Return text with Markdown's emphasis and link characters escaped."""
+    for ch in "\\*_[]`":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def brief_docx(brief: Brief, base_url: str = "") -> bytes:
+    """Return the brief as a .docx file, its marking in the header and footer of every page."""
+    doc = Document()
+    for section in doc.sections:
+        _banner(section.header.paragraphs[0], brief.marking.name)
+        _banner(section.footer.paragraphs[0], brief.marking.name)
+    doc.add_heading(brief.title, level=0)
+    doc.add_paragraph(f"Period: {brief.period} · as of {brief.as_of}")
+    if brief.is_empty:
+        doc.add_paragraph("Nothing was found for this period at your clearance.")
+    for section in brief.sections:
+        _section_docx(doc, section, base_url)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _banner(paragraph, text: str) -> None:
+    paragraph.text = ""
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(11)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _section_docx(doc, section: BriefSection, base_url: str) -> None:
+    doc.add_heading(section.label, level=1)
+    for attr, heading in HEADINGS:
+        items = getattr(section, attr)
+        if items:
+            doc.add_heading(heading, level=2)
+            for i in items:
+                doc.add_paragraph(item_line(i, base_url), style="List Bullet")
+    if section.documents:
+        doc.add_heading("Documents to read", level=2)
+        for d in section.documents:
+            doc.add_paragraph(f"{d.title} · {d.date or 'undated'} · {d.marking} · {base_url}{d.url}",
+                              style="List Bullet")
+    if section.is_empty:
+        doc.add_paragraph("Nothing in this period.")
