@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import term_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 LANGUAGES = ("en", "uk")
 
 KIND_DOC = "d"
@@ -28,6 +28,7 @@ PASSAGE_ID = "passage_id"
 TEXT_FIELD = "text"            # indexed: normalized terms of the passage (not stored)
 TITLE = "title"                # indexed: normalized terms of the document title
 SECTION = "section"            # indexed: normalized terms of the section heading
+DOC_TEXT = "doc_text"          # indexed on document records: all normalized text, for ranking
 BODY = "body"                  # stored: the passage text as written
 SECTION_NAME = "section_name"  # stored: the section heading as written
 PAGE = "page"
@@ -61,6 +62,7 @@ def build_schema() -> Schema:
         TEXT_FIELD: TEXT(analyzer=analyzer),
         TITLE: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[TITLE]),
         SECTION: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[SECTION]),
+        DOC_TEXT: TEXT(analyzer=analyzer, phrase=False),
         BODY: STORED(),
         SECTION_NAME: STORED(),
         PAGE: STORED(),

@@ -30,17 +30,19 @@ def document_records(parsed: ParsedDocument) -> Iterator[dict[str, Any]]:
     indexed = IndexedDocument(doc_id=doc.doc_id, path=doc.path, fmt=doc.fmt, meta=meta,
                               doc_type=parsed.doc_type, tags=parsed.tags,
                               passages=len(parsed.passages), content_hash=parsed.content_hash)
-    yield _drop_empty({**shared, f.KIND: f.KIND_DOC, f.PASSAGE_ID: doc.doc_id,
-                       f.DOC_JSON: encode_document(indexed)})
     title = normalized(meta.title)
-    for p in parsed.passages:
+    norms = [(normalized(p.section), normalized(p.text)) for p in parsed.passages]
+    text = " ".join(x for pair in norms for x in pair)
+    yield _drop_empty({**shared, f.KIND: f.KIND_DOC, f.PASSAGE_ID: doc.doc_id,
+                       f.DOC_JSON: encode_document(indexed), f.TITLE: title, f.DOC_TEXT: text})
+    for p, (section, body) in zip(parsed.passages, norms):
         yield _drop_empty({
             **shared,
             f.KIND: f.KIND_PASSAGE,
             f.PASSAGE_ID: p.passage_id,
-            f.TEXT_FIELD: normalized(p.text),
+            f.TEXT_FIELD: body,
             f.TITLE: title,
-            f.SECTION: normalized(p.section),
+            f.SECTION: section,
             f.BODY: p.text,
             f.SECTION_NAME: p.section,
             f.PAGE: p.page,

@@ -42,6 +42,9 @@ class DocTable:
     dates: np.ndarray            # "YYYY-MM-DD"-sortable strings ("" when unknown)
     facets: dict[str, FacetColumn]
     passage_doc: np.ndarray      # Whoosh docnum -> document ordinal, -1 for non-passages
+    record_doc: np.ndarray       # Whoosh docnum -> ordinal for document records, else -1
+    text_len: np.ndarray         # per ordinal: terms in the document-level text field
+    title_len: np.ndarray        # per ordinal: terms in the document record's title
 
     def visible(self, clearance: Marking) -> np.ndarray:
         """Return a bool mask of the documents a viewer at `clearance` may see."""
@@ -65,12 +68,15 @@ def load_doc_table(searcher: Searcher, overlay: DocOverlay | None = None) -> Doc
                  for stored in searcher.documents(**{f.KIND: f.KIND_DOC}))
     docs = tuple(sorted(docs, key=lambda d: d.doc_id))
     ordinal = {d.doc_id: i for i, d in enumerate(docs)}
+    passage_doc, record_doc = _owners(searcher, ordinal)
     return DocTable(
         docs=docs, ordinal=ordinal,
         marking=np.array([int(d.meta.marking) for d in docs], dtype=np.int8),
         dates=np.array([d.meta.date or "" for d in docs], dtype=object),
         facets={name: _facet_column(docs, name) for name in FACETS},
-        passage_doc=_passage_doc(searcher, ordinal))
+        passage_doc=passage_doc, record_doc=record_doc,
+        text_len=_lengths(searcher, record_doc, len(docs), f.DOC_TEXT),
+        title_len=_lengths(searcher, record_doc, len(docs), f.TITLE))
 
 
 def facet_values_of(doc: IndexedDocument, facet: str) -> tuple[str, ...]:
@@ -99,18 +105,27 @@ def _facet_column(docs: tuple[IndexedDocument, ...], facet: str) -> FacetColumn:
     return FacetColumn(values, matrix)
 
 
-def _passage_doc(searcher: Searcher, ordinal: dict[str, int]) -> np.ndarray:
-    """Return, for every Whoosh docnum, the ordinal of its document (-1 if not a passage)."""
+def _owners(searcher: Searcher, ordinal: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Return (passage docnum -> ordinal, document-record docnum -> ordinal); -1 elsewhere."""
     reader = searcher.reader()
-    out = np.full(reader.doc_count_all(), -1, dtype=np.int32)
-    passages = set(searcher.docs_for_query(Term(f.KIND, f.KIND_PASSAGE)))
+    owner = np.full(reader.doc_count_all(), -1, dtype=np.int32)
     for leaf, offset in reader.leaf_readers():
-        if not leaf.has_column(f.DOC_ID):
-            continue
-        column = leaf.column_reader(f.DOC_ID)
-        for local in range(leaf.doc_count_all()):
-            if local + offset in passages:
-                value = column[local]
-                out[local + offset] = ordinal.get(
-                    value.decode() if isinstance(value, bytes) else value, -1)
+        if leaf.has_column(f.DOC_ID):
+            values = list(leaf.column_reader(f.DOC_ID))
+            owner[offset:offset + len(values)] = [
+                ordinal.get(v.decode() if isinstance(v, bytes) else v, -1) for v in values]
+    records = np.fromiter(searcher.docs_for_query(Term(f.KIND, f.KIND_DOC)), dtype=np.int64)
+    record_doc = np.full_like(owner, -1)
+    record_doc[records] = owner[records]
+    passage_doc = owner.copy()
+    passage_doc[records] = -1
+    return passage_doc, record_doc
+
+
+def _lengths(searcher: Searcher, record_doc: np.ndarray, n: int, field: str) -> np.ndarray:
+    """Return, per document ordinal, the length of `field` in its document record."""
+    reader = searcher.reader()
+    out = np.zeros(n, dtype=np.float64)
+    for docnum in np.flatnonzero(record_doc >= 0):
+        out[record_doc[docnum]] = reader.doc_field_length(int(docnum), field, 0)
     return out

@@ -1,0 +1,134 @@
+"""Evaluate a parsed query over whole documents with numpy: a match mask and a BM25F score.
+
+Each document has a document record whose DOC_TEXT field holds all of its normalized text
+and whose TITLE holds its title. Term postings of those records are short (one per
+document), so matching and ranking every document costs one pass over them, instead of
+scoring every matching passage. Phrases, which need positions, are matched on passages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from search.doctable import DocTable
+from search.errors import QueryError
+
+K1 = 1.2
+B = 0.75
+MAX_PREFIX_TERMS = 300
+_TEXT_FIELDS = {f.TEXT_FIELD, f.SECTION, f.DOC_TEXT}
+_FACET_FIELDS = {f.TYPE: "type", f.LANG: "lang", f.YEAR: "year", f.DOC_LOE: "loe",
+                 f.DOC_PRINCIPLE: "principle"}
+
+
+@dataclass(frozen=True)
+class DocScores:
+    """Which documents match a query, and how well (0 where they don't)."""
+
+    mask: np.ndarray
+    score: np.ndarray
+
+
+class DocScorer:
+    """Scores queries for one searcher and document table (one request)."""
+
+    def __init__(self, searcher: Searcher, table: DocTable) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.table = table
+        self.n = len(table.docs)
+        self._cache: dict[tuple[str, str], DocScores] = {}
+
+    def evaluate(self, q: wq.Query) -> DocScores:
+        """Return the documents matching `q` and their scores."""
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text)
+        if isinstance(q, wq.And):
+            parts = [self.evaluate(s) for s in q.subqueries]
+            mask = np.logical_and.reduce([p.mask for p in parts])
+            return DocScores(mask, np.where(mask, sum(p.score for p in parts), 0.0))
+        if isinstance(q, wq.Or):
+            parts = [self.evaluate(s) for s in q.subqueries]
+            return DocScores(np.logical_or.reduce([p.mask for p in parts]),
+                             sum(p.score for p in parts))
+        if isinstance(q, wq.AndNot):
+            pos, neg = self.evaluate(q.a), self.evaluate(q.b)
+            mask = pos.mask & ~neg.mask
+            return DocScores(mask, np.where(mask, pos.score, 0.0))
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q)
+        if isinstance(q, wq.Prefix):
+            return self._prefix(q)
+        raise TypeError(f"cannot score {type(q).__name__}")
+
+    def _term(self, fieldname: str, text: str) -> DocScores:
+        key = (fieldname, text)
+        if key not in self._cache:
+            self._cache[key] = self._compute_term(fieldname, text)
+        return self._cache[key]
+
+    def _compute_term(self, fieldname: str, text: str) -> DocScores:
+        if fieldname in _FACET_FIELDS:
+            column = self.table.facets[_FACET_FIELDS[fieldname]]
+            mask = column.mask_any((text,))
+            return DocScores(mask, np.zeros(self.n))
+        if fieldname == f.TITLE:
+            return self._bm25(f.TITLE, text, self.table.title_len, f.FIELD_BOOSTS[f.TITLE])
+        if fieldname in _TEXT_FIELDS:
+            return self._bm25(f.DOC_TEXT, text, self.table.text_len, 1.0)
+        raise QueryError(f"cannot search the field {fieldname}")
+
+    def _bm25(self, fieldname: str, text: str, lengths: np.ndarray, boost: float) -> DocScores:
+        """Return BM25 over document records for one term (postings read once)."""
+        ords, tfs = self._postings(fieldname, text)
+        mask = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self.n)
+        if len(ords) == 0:
+            return DocScores(mask, score)
+        idf = math.log(1 + (self.n - len(ords) + 0.5) / (len(ords) + 0.5))
+        avg = max(lengths.mean(), 1.0)
+        norm = K1 * (1 - B + B * lengths[ords] / avg)
+        mask[ords] = True
+        score[ords] = boost * idf * tfs * (K1 + 1) / (tfs + norm)
+        return DocScores(mask, score)
+
+    def _postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (document ordinals, term frequencies) of a term in document records."""
+        if (fieldname, text) not in self.reader:
+            return np.array([], dtype=np.int64), np.array([])
+        items = self.reader.postings(fieldname, text).items_as("weight")
+        arr = np.fromiter((x for item in items for x in item), dtype=np.float64)
+        docnums, weights = arr[0::2].astype(np.int64), arr[1::2]
+        ords = self.table.record_doc[docnums]
+        keep = ords >= 0
+        return ords[keep], weights[keep]
+
+    def _phrase(self, q: wq.Phrase) -> DocScores:
+        """Match a phrase on passages (positions), score it by its words at document level."""
+        docnums = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+        mask = np.zeros(self.n, dtype=bool)
+        if len(docnums):
+            ords = self.table.passage_doc[docnums]
+            ords = ords[ords >= 0]
+            if not len(ords):   # a title phrase matches document records too
+                ords = self.table.record_doc[docnums]
+            mask[ords[ords >= 0]] = True
+        words = [self._term(q.fieldname, w) for w in q.words]
+        return DocScores(mask, np.where(mask, sum(w.score for w in words), 0.0))
+
+    def _prefix(self, q: wq.Prefix) -> DocScores:
+        """Match every index term starting with the prefix (at most MAX_PREFIX_TERMS)."""
+        field = f.TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
+        found = []
+        for term in self.reader.expand_prefix(field, q.text):
+            found.append(term.decode() if isinstance(term, bytes) else term)
+            if len(found) > MAX_PREFIX_TERMS:
+                raise QueryError(f"{q.text}* matches too many words; type more letters")
+        if not found:
+            return DocScores(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+        return self.evaluate(wq.Or([wq.Term(q.fieldname, t) for t in found]))

@@ -1,0 +1,176 @@
+"""The search flow: parse, match and rank documents, count facets, build the page of hits."""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer import schema as f
+from indexer.records import Marking, Taxonomy
+from search.acronyms import GlossaryEntry
+from search.doctable import DocTable
+from search.engine import Reading
+from search.errors import QueryError
+from search.facets import apply_selections, chips, facet_counts, selection_masks
+from search.highlight import fragments, to_html
+from search.parser import ParsedQuery, parse_query
+from search.query import SearchRequest
+from search.results import DocumentHit, Expansion, SearchResults, Snippet
+from search.scoring import DocScorer
+from search.spelling import suggest
+
+FEW_RESULTS = 3
+SNIPPETS_PER_HIT = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a query matched: documents, their scores, and the query that ranks passages."""
+
+    parsed: ParsedQuery
+    docs: np.ndarray
+    score: np.ndarray
+    passage_query: wq.Query
+    expanded: tuple[Expansion, ...]
+
+
+def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Taxonomy,
+               glossary: tuple[GlossaryEntry, ...]) -> SearchResults:
+    """Return one page of documents visible at `clearance`; facets count the same set."""
+    started = time.perf_counter()
+    table, s = r.table, r.searcher
+    base = table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
+    match = match_query(s, table, req, taxonomy, glossary, base)
+    if match is not None:
+        base &= match.docs
+    facets = facet_counts(table, base, req, taxonomy)
+    final = apply_selections(base, selection_masks(table, req))
+    total = int(final.sum())
+    hits = _page(s, table, req, match, final)
+    suggestion = None
+    if total == 0 and match is not None:
+        suggestion = suggest(s, table, r.vocabulary, req, match.parsed, table.visible(clearance))
+    return SearchResults(
+        total=total, page=req.page, per_page=req.per_page,
+        pages=max(1, math.ceil(total / req.per_page)), hits=tuple(hits), facets=facets,
+        suggestion=suggestion,
+        suggestion_query_string=req.with_text(suggestion).query_string() if suggestion else None,
+        expanded=match.expanded if match else (), chips=chips(req, taxonomy),
+        took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=match is None)
+
+
+def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxonomy,
+                glossary: tuple[GlossaryEntry, ...], base: np.ndarray) -> Match | None:
+    """Return what the request's text matches (None = browse: no query text).
+
+    Plain words must all occur somewhere in a document (not in one passage); when that
+    finds fewer than FEW_RESULTS visible documents, documents holding at least half of the
+    typed words are added, ranked lower.
+    """
+    if not req.text.strip():
+        return None
+    acronyms = {e.short: e.long for e in glossary} if req.expand else {}
+    parsed = parse_query(req.text, _validator(taxonomy), acronyms,
+                         taxonomy.equivalents if req.expand else ())
+    if parsed.query is None:
+        raise QueryError("the query has no words to search for; try different words")
+    scorer = DocScorer(s, table)
+    expanded = tuple(dict.fromkeys(Expansion(a, b) for a, b in parsed.expansions))
+    if parsed.is_simple and len(parsed.units) >= 2:
+        docs, score = _held(scorer, parsed.units)
+        passage_query = parsed.loosened()
+    else:
+        result = scorer.evaluate(parsed.query)
+        docs, score, passage_query = result.mask, result.score, parsed.query
+    if parsed.is_simple and len(parsed.word_units) >= 2 and (docs & base).sum() < FEW_RESULTS:
+        wide, wide_score = _held(scorer, parsed.word_units, share=0.5)
+        score = np.where(docs, score, 0.5 * wide_score)
+        docs = docs | wide
+        passage_query = wq.Or([passage_query, wq.Or(parsed.word_units)])
+    return Match(parsed, docs, score, passage_query, expanded)
+
+
+def _held(scorer: DocScorer, units: list, share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Return documents holding at least `share` of the units, and scores weighted by coverage."""
+    parts = [scorer.evaluate(u) for u in units]
+    held = np.mean([p.mask for p in parts], axis=0)
+    docs = held >= share - 1e-9
+    return docs, np.where(docs, held * sum(p.score for p in parts), 0.0)
+
+
+def _validator(taxonomy: Taxonomy):
+    """Return a check that raises QueryError when a field:value names an unknown tag or type."""
+    def validate(alias: str, value: str) -> None:
+        if alias in ("loe", "principle", "type"):
+            known = {t.id for t in taxonomy.group(alias)}
+            if value not in known:
+                raise QueryError(f"unknown {alias} {value!r}: use one of {', '.join(sorted(known))}")
+    return validate
+
+
+def _page(s: Searcher, table: DocTable, req: SearchRequest, match: Match | None,
+          final: np.ndarray) -> list[DocumentHit]:
+    """Return the hits of the requested page, each with highlighted snippets."""
+    first = (req.page - 1) * req.per_page
+    if match is not None and req.sort == "relevance":
+        ordinals = _by_score(match.score, final)[first:first + req.per_page]
+    else:
+        ordinals = _by_date(table, final, newest=req.sort != "oldest")[first:first + req.per_page]
+    best = _best_passages(s, table, match.passage_query, ordinals) if match else {}
+    wanted = match.parsed.highlight if match else set()
+    return [_hit(s, table, o, float(match.score[o]) if match else 0.0, best.get(o, []), wanted)
+            for o in ordinals]
+
+
+def _by_score(score: np.ndarray, mask: np.ndarray) -> list[int]:
+    """Return the ordinals in `mask`, best score first (ties by ordinal)."""
+    ordinals = np.flatnonzero(mask)
+    return ordinals[np.argsort(-score[ordinals], kind="stable")].tolist()
+
+
+def _by_date(table: DocTable, mask: np.ndarray, newest: bool) -> list[int]:
+    """Return the ordinals in `mask` sorted by date (undated last), then by id."""
+    ordinals = np.flatnonzero(mask).tolist()
+    dated = sorted((o for o in ordinals if table.dates[o]),
+                   key=lambda o: (table.dates[o], table.docs[o].doc_id), reverse=newest)
+    return dated + [o for o in ordinals if not table.dates[o]]
+
+
+def _best_passages(s: Searcher, table: DocTable, q: wq.Query,
+                   ordinals: list[int]) -> dict[int, list[int]]:
+    """Return the docnums of the best passages (BM25F) of each document on the page."""
+    if not ordinals:
+        return {}
+    owners = wq.Or([wq.Term(f.DOC_ID, table.docs[o].doc_id) for o in ordinals])
+    query = wq.And([wq.Term(f.KIND, f.KIND_PASSAGE), owners, q])
+    best: dict[int, list[int]] = {}
+    for hit in s.search(query, limit=None):
+        o = int(table.passage_doc[hit.docnum])
+        if o >= 0 and len(best.setdefault(o, [])) < SNIPPETS_PER_HIT:
+            best[o].append(hit.docnum)
+    return best
+
+
+def _hit(s: Searcher, table: DocTable, ordinal: int, score: float, docnums: list[int],
+         wanted: set[str]) -> DocumentHit:
+    doc = table.docs[ordinal]
+    if not docnums:
+        first = s.document_number(**{f.PASSAGE_ID: f"{doc.doc_id}#1"})
+        docnums = [first] if first is not None else []
+    return DocumentHit(
+        id=doc.doc_id, path=doc.path, title=doc.meta.title, date=doc.meta.date,
+        type=doc.doc_type, lang=doc.meta.lang, marking=doc.meta.marking.name,
+        loe=doc.tag_ids("loe"), principle=doc.tag_ids("principle"), score=round(score, 3),
+        snippets=tuple(_snippet(s.stored_fields(n), wanted) for n in docnums))
+
+
+def _snippet(stored: dict, wanted: set[str]) -> Snippet:
+    frags = fragments(stored.get(f.BODY, ""), wanted)
+    n = stored.get(f.N, 1)
+    return Snippet(passage_id=stored[f.PASSAGE_ID], html=to_html(frags),
+                   section=stored.get(f.SECTION_NAME, ""), page=stored.get(f.PAGE),
+                   fragments=frags, anchor=f"p-{n}")
