@@ -2,7 +2,8 @@
 
 KnowledgeBase asks an Engine for a searcher context (`reading()`), which yields a Whoosh
 searcher plus the DocTable of that index generation. A distributed engine (OpenSearch)
-would replace this module and the Whoosh calls in search/retrieval.py.
+would replace this module and the Whoosh calls in search/scoring.py and search/searching.py
+(document matching and ranking, passage snippets).
 """
 from __future__ import annotations
 

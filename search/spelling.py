@@ -11,10 +11,10 @@ from whoosh.searching import Searcher
 
 from indexer import schema as f
 from indexer.analysis import normalize_word
-from search import retrieval
 from search.doctable import DocTable
 from search.parser import ParsedQuery, parse_query
 from search.query import SearchRequest
+from search.scoring import DocScorer
 
 
 @dataclass(frozen=True)
@@ -61,5 +61,5 @@ def suggest(searcher: Searcher, table: DocTable, vocabulary: Vocabulary, req: Se
     query = parse_query(text).query
     if query is None:
         return None
-    mask = retrieval.documents_of(table, retrieval.matching_passages(searcher, query)) & visible
+    mask = DocScorer(searcher, table).evaluate(query).mask & visible
     return text if mask.any() else None
