@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import term_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 LANGUAGES = ("en", "uk")
 
 KIND_DOC = "d"
@@ -29,6 +29,7 @@ TEXT_FIELD = "text"            # indexed: normalized terms of the passage (not s
 TITLE = "title"                # indexed: normalized terms of the document title
 SECTION = "section"            # indexed: normalized terms of the section heading
 DOC_TEXT = "doc_text"          # indexed on document records: all normalized text, for ranking
+DOC_TITLE = "doc_title"        # indexed on document records: the normalized title
 BODY = "body"                  # stored: the passage text as written
 SECTION_NAME = "section_name"  # stored: the section heading as written
 PAGE = "page"
@@ -62,7 +63,8 @@ def build_schema() -> Schema:
         TEXT_FIELD: TEXT(analyzer=analyzer),
         TITLE: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[TITLE]),
         SECTION: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[SECTION]),
-        DOC_TEXT: TEXT(analyzer=analyzer, phrase=False),
+        DOC_TEXT: TEXT(analyzer=analyzer),
+        DOC_TITLE: TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS[TITLE]),
         BODY: STORED(),
         SECTION_NAME: STORED(),
         PAGE: STORED(),

@@ -34,7 +34,8 @@ def document_records(parsed: ParsedDocument) -> Iterator[dict[str, Any]]:
     norms = [(normalized(p.section), normalized(p.text)) for p in parsed.passages]
     text = " ".join(x for pair in norms for x in pair)
     yield _drop_empty({**shared, f.KIND: f.KIND_DOC, f.PASSAGE_ID: doc.doc_id,
-                       f.DOC_JSON: encode_document(indexed), f.TITLE: title, f.DOC_TEXT: text})
+                       f.DOC_JSON: encode_document(indexed), f.DOC_TITLE: title,
+                       f.DOC_TEXT: text})
     for p, (section, body) in zip(parsed.passages, norms):
         yield _drop_empty({
             **shared,

@@ -76,7 +76,7 @@ def load_doc_table(searcher: Searcher, overlay: DocOverlay | None = None) -> Doc
         facets={name: _facet_column(docs, name) for name in FACETS},
         passage_doc=passage_doc, record_doc=record_doc,
         text_len=_lengths(searcher, record_doc, len(docs), f.DOC_TEXT),
-        title_len=_lengths(searcher, record_doc, len(docs), f.TITLE))
+        title_len=_lengths(searcher, record_doc, len(docs), f.DOC_TITLE))
 
 
 def facet_values_of(doc: IndexedDocument, facet: str) -> tuple[str, ...]:

@@ -1,9 +1,9 @@
 """Evaluate a parsed query over whole documents with numpy: a match mask and a BM25F score.
 
 Each document has a document record whose DOC_TEXT field holds all of its normalized text
-and whose TITLE holds its title. Term postings of those records are short (one per
-document), so matching and ranking every document costs one pass over them, instead of
-scoring every matching passage. Phrases, which need positions, are matched on passages.
+(section headings included) and whose DOC_TITLE holds its title. Their postings are short
+(one per document), so matching and ranking every document costs one pass over them instead
+of scoring every matching passage; phrases are matched on the same records' positions.
 """
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class DocScorer:
         self.table = table
         self.n = len(table.docs)
         self._cache: dict[tuple[str, str], DocScores] = {}
+        self._phrases: dict[tuple[str, str], DocScores] = {}
 
     def evaluate(self, q: wq.Query) -> DocScores:
         """Return the documents matching `q` and their scores."""
@@ -78,7 +79,7 @@ class DocScorer:
             mask = column.mask_any((text,))
             return DocScores(mask, np.zeros(self.n))
         if fieldname == f.TITLE:
-            return self._bm25(f.TITLE, text, self.table.title_len, f.FIELD_BOOSTS[f.TITLE])
+            return self._bm25(f.DOC_TITLE, text, self.table.title_len, f.FIELD_BOOSTS[f.TITLE])
         if fieldname in _TEXT_FIELDS:
             return self._bm25(f.DOC_TEXT, text, self.table.text_len, 1.0)
         raise QueryError(f"cannot search the field {fieldname}")
@@ -109,21 +110,22 @@ class DocScorer:
         return ords[keep], weights[keep]
 
     def _phrase(self, q: wq.Phrase) -> DocScores:
-        """Match a phrase on passages (positions), score it by its words at document level."""
-        docnums = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
-        mask = np.zeros(self.n, dtype=bool)
-        if len(docnums):
-            ords = self.table.passage_doc[docnums]
-            ords = ords[ords >= 0]
-            if not len(ords):   # a title phrase matches document records too
-                ords = self.table.record_doc[docnums]
+        """Match a phrase on the document records' positions; score it by its words."""
+        field = f.DOC_TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
+        key = (field, " ".join(q.words))
+        if key not in self._phrases:
+            docnums = np.fromiter(self.searcher.docs_for_query(wq.Phrase(field, q.words)),
+                                  dtype=np.int64)
+            mask = np.zeros(self.n, dtype=bool)
+            ords = self.table.record_doc[docnums] if len(docnums) else docnums
             mask[ords[ords >= 0]] = True
-        words = [self._term(q.fieldname, w) for w in q.words]
-        return DocScores(mask, np.where(mask, sum(w.score for w in words), 0.0))
+            words = [self._term(q.fieldname, w) for w in q.words]
+            self._phrases[key] = DocScores(mask, np.where(mask, sum(w.score for w in words), 0.0))
+        return self._phrases[key]
 
     def _prefix(self, q: wq.Prefix) -> DocScores:
         """Match every index term starting with the prefix (at most MAX_PREFIX_TERMS)."""
-        field = f.TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
+        field = f.DOC_TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
         found = []
         for term in self.reader.expand_prefix(field, q.text):
             found.append(term.decode() if isinstance(term, bytes) else term)

@@ -146,7 +146,7 @@ def _best_passages(s: Searcher, table: DocTable, q: wq.Query,
     if not ordinals:
         return {}
     owners = wq.Or([wq.Term(f.DOC_ID, table.docs[o].doc_id) for o in ordinals])
-    query = wq.And([wq.Term(f.KIND, f.KIND_PASSAGE), owners, q])
+    query = wq.And([owners, q])       # document records have no passage fields: no kind term
     best: dict[int, list[int]] = {}
     for hit in s.search(query, limit=None):
         o = int(table.passage_doc[hit.docnum])
