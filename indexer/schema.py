@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import term_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 LANGUAGES = ("en", "uk")
 
 KIND_DOC = "d"
@@ -34,6 +34,7 @@ BODY = "body"                  # stored: the passage text as written
 SECTION_NAME = "section_name"  # stored: the section heading as written
 PAGE = "page"
 N = "n"
+# Document facets: evaluated from the document table (search/doctable.py), not indexed.
 MARKING = "marking"
 DATE = "date"
 YEAR = "year"
@@ -69,16 +70,8 @@ def build_schema() -> Schema:
         SECTION_NAME: STORED(),
         PAGE: STORED(),
         N: STORED(),
-        MARKING: ID(),
-        DATE: ID(),
-        YEAR: ID(),
-        TYPE: ID(),
-        LANG: ID(),
-        ORG: KEYWORD(commas=True),
         LOE: KEYWORD(commas=True),
         PRINCIPLE: KEYWORD(commas=True),
-        DOC_LOE: KEYWORD(commas=True),
-        DOC_PRINCIPLE: KEYWORD(commas=True),
         STATEMENT_KIND: KEYWORD(commas=True),
         TAGS_JSON: STORED(),
         STATEMENTS_JSON: STORED(),

@@ -16,17 +16,7 @@ def document_records(parsed: ParsedDocument) -> Iterator[dict[str, Any]]:
     writer process only splits on spaces and writes. Empty values are left out.
     """
     doc, meta = parsed.doc, parsed.doc.meta
-    shared = {
-        f.DOC_ID: doc.doc_id,
-        f.MARKING: str(int(meta.marking)),
-        f.DATE: meta.date or "",
-        f.YEAR: (meta.date or "")[:4],
-        f.TYPE: parsed.doc_type,
-        f.LANG: meta.lang,
-        f.ORG: ",".join(o.replace(",", " ") for o in meta.orgs),
-        f.DOC_LOE: ",".join(t.tag for t in parsed.tags if t.group == "loe"),
-        f.DOC_PRINCIPLE: ",".join(t.tag for t in parsed.tags if t.group == "principle"),
-    }
+    shared = {f.DOC_ID: doc.doc_id}
     indexed = IndexedDocument(doc_id=doc.doc_id, path=doc.path, fmt=doc.fmt, meta=meta,
                               doc_type=parsed.doc_type, tags=parsed.tags,
                               passages=len(parsed.passages), content_hash=parsed.content_hash)

@@ -22,7 +22,7 @@ K1 = 1.2
 B = 0.75
 MAX_PREFIX_TERMS = 300
 _TEXT_FIELDS = {f.TEXT_FIELD, f.SECTION, f.DOC_TEXT}
-_FACET_FIELDS = {f.TYPE: "type", f.LANG: "lang", f.YEAR: "year", f.DOC_LOE: "loe",
+FACET_FIELDS = {f.TYPE: "type", f.LANG: "lang", f.YEAR: "year", f.DOC_LOE: "loe",
                  f.DOC_PRINCIPLE: "principle"}
 
 
@@ -74,8 +74,8 @@ class DocScorer:
         return self._cache[key]
 
     def _compute_term(self, fieldname: str, text: str) -> DocScores:
-        if fieldname in _FACET_FIELDS:
-            column = self.table.facets[_FACET_FIELDS[fieldname]]
+        if fieldname in FACET_FIELDS:
+            column = self.table.facets[FACET_FIELDS[fieldname]]
             mask = column.mask_any((text,))
             return DocScores(mask, np.zeros(self.n))
         if fieldname == f.TITLE:

@@ -20,7 +20,7 @@ from search.highlight import fragments, to_html
 from search.parser import ParsedQuery, parse_query
 from search.query import SearchRequest
 from search.results import DocumentHit, Expansion, SearchResults, Snippet
-from search.scoring import DocScorer
+from search.scoring import FACET_FIELDS, DocScorer
 from search.spelling import suggest
 
 FEW_RESULTS = 3
@@ -145,14 +145,30 @@ def _best_passages(s: Searcher, table: DocTable, q: wq.Query,
     """Return the docnums of the best passages (BM25F) of each document on the page."""
     if not ordinals:
         return {}
+    text_part = passage_part(q)
+    if text_part is None:
+        return {}
     owners = wq.Or([wq.Term(f.DOC_ID, table.docs[o].doc_id) for o in ordinals])
-    query = wq.And([owners, q])       # document records have no passage fields: no kind term
+    query = wq.And([owners, text_part])  # document records have no passage fields: no kind term
     best: dict[int, list[int]] = {}
     for hit in s.search(query, limit=None):
         o = int(table.passage_doc[hit.docnum])
         if o >= 0 and len(best.setdefault(o, [])) < SNIPPETS_PER_HIT:
             best[o].append(hit.docnum)
     return best
+
+
+def passage_part(q: wq.Query) -> wq.Query | None:
+    """Return `q` without its document-facet terms (type:, loe:, ...), which passages lack."""
+    if isinstance(q, wq.Term) and q.fieldname in FACET_FIELDS:
+        return None
+    if isinstance(q, (wq.And, wq.Or)):
+        subs = [x for x in (passage_part(s) for s in q.subqueries) if x is not None]
+        return type(q)(subs) if len(subs) > 1 else (subs[0] if subs else None)
+    if isinstance(q, wq.AndNot):
+        a, b = passage_part(q.a), passage_part(q.b)
+        return a if a is None or b is None else wq.AndNot(a, b)
+    return q
 
 
 def _hit(s: Searcher, table: DocTable, ordinal: int, score: float, docnums: list[int],

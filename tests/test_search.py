@@ -158,3 +158,20 @@ def test_partial_matches_rank_when_and_finds_nothing(kb):
 def test_bad_queries_raise_query_error(kb, text):
     with pytest.raises(QueryError):
         kb.search(SearchRequest(text=text), Marking.RESTRICTED)
+
+
+@pytest.mark.parametrize("text, check", [
+    ("type:minutes", lambda h: h.type == "minutes"),
+    ("lang:uk", lambda h: h.lang == "uk"),
+    ("loe:sector-reform", lambda h: "sector-reform" in h.loe),
+])
+def test_fielded_terms_filter_documents(kb, text, check):
+    res = kb.search(SearchRequest(text=text, per_page=100), Marking.RESTRICTED)
+    assert res.total > 0 and all(check(h) for h in res.hits)
+    assert res.total == len(res.hits)
+
+
+def test_fielded_term_with_words_keeps_highlighted_snippets(kb):
+    res = kb.search(SearchRequest(text="type:minutes co-chairs"), Marking.RESTRICTED)
+    assert res.total > 0 and all(h.type == "minutes" for h in res.hits)
+    assert any(f.is_match for h in res.hits for s in h.snippets for f in s.fragments)
