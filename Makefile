@@ -18,7 +18,7 @@ run: index
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 serve: index
-	$(BIN)/waitress-serve --host 127.0.0.1 --port 5000 --threads 8 --call app:create_app
+	$(BIN)/flask --app app serve --host $${KB_HOST:-127.0.0.1} --port 5000 --threads 8
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -66,6 +66,7 @@ def upload_format(original_name: str, head: bytes) -> str:
     elif head.startswith(b"PK\x03\x04"):
         fmt = "docx"
     elif b"\x00" in head and not head.startswith(_UTF16_BOMS):
+        sniff_format("upload.txt", head)        # names images and legacy Office files
         raise ReadError("content is binary but not PDF or DOCX")
     elif _HTML.match(head.lstrip(codecs.BOM_UTF8).replace(b"\x00", b"")[:1024]):
         fmt = "html"

@@ -21,6 +21,7 @@ from search.db import Database
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 TOKEN_PREFIX = "kbt_"
+_TOUCH_SECONDS = 15.0                  # how stale last_seen may get before it is rewritten
 
 
 class AccountError(ValueError):
@@ -189,7 +190,9 @@ class SessionStore:
             if now - row[2] > self.idle_seconds or now - row[1] > self.max_seconds:
                 conn.execute("DELETE FROM sessions WHERE hash = ?", (_digest(sid),))
                 return None
-            conn.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?", (now, _digest(sid)))
+            if now - row[2] > _TOUCH_SECONDS:      # not a write on every request
+                conn.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?",
+                             (now, _digest(sid)))
         return row[0]
 
     def end(self, sid: str) -> None:

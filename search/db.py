@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -49,16 +50,28 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self._is_ready = False             # the file is created on first use, not at start-up
+
+    def _ensure(self) -> None:
+        """Create the file (owner-only) and the schema once."""
+        with self._lock:
+            if self._is_ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            conn = sqlite3.connect(self.path, timeout=10.0)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+            finally:
+                conn.close()
+            self._is_ready = True
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """Yield a connection inside a transaction: committed on success, rolled back on error."""
+        self._ensure()
         conn = sqlite3.connect(self.path, timeout=10.0)
         try:
             conn.execute("PRAGMA foreign_keys=ON")

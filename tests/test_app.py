@@ -50,7 +50,8 @@ def test_bad_parameters_are_400_with_a_message(client):
 
 def test_missing_index_is_503_naming_the_command(tmp_path):
     from app import create_app
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")})
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none"),
+                      "DATA_DIR": str(tmp_path)})
     resp = app.test_client().get("/api/search?q=x")
     assert resp.status_code == 503 and "flask --app app index" in resp.get_json()["error"]
 

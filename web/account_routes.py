@@ -26,7 +26,7 @@ from search.errors import NotFound
 from search.kb import KnowledgeBase
 from search.uploads import FAILED, UploadRecord
 from web.auth import audit, csrf_token, require_role, stores, viewer
-from web.forms import parse_marking, parse_metadata, parse_tag_edit
+from web.forms import MetadataEdit, parse_marking, parse_metadata, parse_tag_edit
 from web.indexing import IndexQueue
 
 # A hash to check against when the user does not exist, so both cases take as long.
@@ -220,7 +220,7 @@ def _allowed_markings(doc: IndexedDocument) -> list[str]:
     return [m.name for m in Marking if m >= floor]
 
 
-def _apply_metadata(app: Flask, corpus: Path, doc: IndexedDocument, edit) -> None:
+def _apply_metadata(app: Flask, corpus: Path, doc: IndexedDocument, edit: MetadataEdit) -> None:
     """Write the edit to the document's sidecar, record a marking change, queue re-indexing."""
     root = corpus.resolve()
     path = (root / doc.path).resolve()
@@ -232,7 +232,7 @@ def _apply_metadata(app: Flask, corpus: Path, doc: IndexedDocument, edit) -> Non
                                             edit.reason, who)
         audit("marking", "ok", doc_id=doc.doc_id,
               detail=f"{doc.meta.marking.name} -> {edit.marking.name}")
-    write_sidecar(path, edit.sidecar_values())
+    write_sidecar(path, edit.sidecar_values(doc))
     fields = [f for f in edit.changed_fields(doc) if f != "marking"]
     if fields:
         audit("metadata", "ok", doc_id=doc.doc_id, detail="changed " + ", ".join(fields))

@@ -95,7 +95,17 @@ class Stores:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Signed cookie sessions whose cookie is `Secure` whenever the request came over HTTPS."""
+    """Signed cookie sessions whose cookie is `Secure` whenever the request came over HTTPS.
+
+    Without KB_SECRET_KEY the key is read (or made) in DATA_DIR when the first session is
+    opened, so CLI commands such as `index` write nothing there.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        """Return the request's session, loading the secret key on first use."""
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _stored_secret(Path(app.config["DATA_DIR"]) / SECRET_FILE)
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True if the cookie must only travel over HTTPS."""
@@ -109,12 +119,11 @@ def init_access(app: Flask) -> Stores:
     app.config.setdefault("IDLE_MINUTES", 30)
     app.config.setdefault("LOGIN_LIMIT", 5)
     app.config.setdefault("LOGIN_WINDOW_MINUTES", 15)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:      # Flask's default is no limit
+        app.config["MAX_CONTENT_LENGTH"] = 50 * 1024 * 1024
     app.config.update(SESSION_COOKIE_NAME="kb_session", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
     data_dir = Path(app.config["DATA_DIR"])
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _stored_secret(data_dir / SECRET_FILE)
     app.session_interface = _SessionInterface()
     db = Database(data_dir / DB_FILE)
     stores = Stores(db, AccountStore(db), SessionStore(db, 60.0 * float(app.config["IDLE_MINUTES"])),
@@ -135,15 +144,24 @@ def stores(app: Flask | None = None) -> Stores:
 
 
 def _stored_secret(path: Path) -> str:
-    """Return the secret key kept in `path`, creating it (mode 0600) on first use."""
+    """Return the secret key kept in `path`, creating it (mode 0600) on first use.
+
+    The file appears atomically with its content (written aside, then hard-linked), so a
+    concurrent first request never reads an empty key.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        os.chmod(path, 0o600)
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(secrets.token_hex(32))
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass                               # another thread or process won the race
+        finally:
+            tmp.unlink()
+    os.chmod(path, 0o600)
     return path.read_text(encoding="ascii").strip()
 
 
@@ -163,9 +181,11 @@ def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    mapped = getattr(address, "ipv4_mapped", None)      # ::ffff:127.0.0.1 on dual-stack sockets
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 def bind_problem(host: str, team_mode: bool, debug: bool = False) -> str | None:

@@ -32,11 +32,11 @@ class MetadataEdit:
                "marking": self.marking}
         return tuple(k for k, v in new.items() if v is not None and v != now[k])
 
-    def sidecar_values(self) -> dict[str, str]:
-        """Return the sidecar keys this edit sets (empty fields leave the file's own values)."""
+    def sidecar_values(self, doc: IndexedDocument) -> dict[str, str]:
+        """Return the sidecar keys of the fields that changed (others stay as inferred)."""
         values = {"title": self.title, "date": self.date, "type": self.doc_type,
                   "marking": self.marking.name}
-        return {k: v for k, v in values.items() if v}
+        return {k: v for k, v in values.items() if v and k in self.changed_fields(doc)}
 
 
 def parse_marking(value: str | None) -> Marking:
@@ -83,6 +83,8 @@ class TagEdit:
 def parse_tag_edit(form: Mapping[str, str], taxonomy: Taxonomy) -> TagEdit:
     """Return the tag correction in `form`; raise QueryError for unknown tags or actions."""
     group, tag, action = form.get("group", ""), form.get("tag", ""), form.get("action", "")
+    if form.get("tag_ref"):                         # one <select> of "group:tag" values
+        group, _, tag = form["tag_ref"].partition(":")
     if group not in ("loe", "principle"):
         raise QueryError("the tag group must be loe or principle")
     if tag not in {t.id for t in taxonomy.group(group)}:
