@@ -38,7 +38,7 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 # (pattern, precision): precision 3 = day, 2 = month
 _DATE_PATTERNS = (
-    (re.compile(rf"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)"), 3),
+    (re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)"), 3),
     (re.compile(rf"(?<![\d.]){_DAY}(?:{_SP}of)?{_SP}{_MONTH},?{_SP}{_YEAR}", re.I), 3),
     (re.compile(rf"(?<!\w){_MONTH}{_SP}{_DAY},?{_SP}{_YEAR}", re.I), 3),
     (re.compile(rf"(?<!\d){_DAY}-{_MONTH}-{_YEAR}", re.I), 3),

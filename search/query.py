@@ -37,7 +37,7 @@ class SearchRequest:
     def from_args(cls, args: Mapping[str, Sequence[str]], taxonomy: Taxonomy,
                   per_page: int = DEFAULT_PER_PAGE) -> "SearchRequest":
         """Return the request for URL query pairs; raise QueryError saying what to fix."""
-        text = _one(args, "q") or ""
+        text = first_value(args, "q") or ""
         if len(text) > MAX_QUERY_CHARS:
             raise QueryError(f"the query is too long ({len(text)} characters; at most "
                              f"{MAX_QUERY_CHARS})")
@@ -48,12 +48,12 @@ class SearchRequest:
         if page * size > MAX_RESULT_DEPTH:
             raise QueryError(f"page {page} is too deep: results stop at {MAX_RESULT_DEPTH}; "
                              "narrow the search with facets or dates")
-        sort = _one(args, "sort") or ("relevance" if text.strip() else "newest")
+        sort = first_value(args, "sort") or ("relevance" if text.strip() else "newest")
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        return cls(text=text, filters=filters, date_from=_date(args, "from"),
-                   date_to=_date(args, "to"), sort=sort, page=page, per_page=size,
-                   expand=_one(args, "expand") not in ("0", "off", "false"))
+        return cls(text=text, filters=filters, date_from=date_arg(args, "from"),
+                   date_to=date_arg(args, "to"), sort=sort, page=page, per_page=size,
+                   expand=first_value(args, "expand") not in ("0", "off", "false"))
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """Return the selected values of `facet`."""
@@ -100,14 +100,15 @@ class SearchRequest:
         return dataclasses.replace(self, text=text, page=1)
 
 
-def _one(args: Mapping[str, Sequence[str]], name: str) -> str | None:
+def first_value(args: Mapping[str, Sequence[str]], name: str) -> str | None:
+    """Return the first value of query parameter `name`, or None."""
     vals = args.get(name) or ()
     return vals[0] if vals else None
 
 
 def _int(args: Mapping[str, Sequence[str]], name: str, default: int, low: int,
          high: int | None) -> int:
-    raw = _one(args, name)
+    raw = first_value(args, name)
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or len(raw) > 9:
@@ -119,8 +120,9 @@ def _int(args: Mapping[str, Sequence[str]], name: str, default: int, low: int,
     return value
 
 
-def _date(args: Mapping[str, Sequence[str]], name: str) -> str | None:
-    raw = (_one(args, name) or "").strip()
+def date_arg(args: Mapping[str, Sequence[str]], name: str) -> str | None:
+    """Return parameter `name` as YYYY, YYYY-MM or YYYY-MM-DD; raise QueryError otherwise."""
+    raw = (first_value(args, name) or "").strip()
     if not raw:
         return None
     if not _DATE.match(raw):

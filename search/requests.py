@@ -5,7 +5,6 @@ saying what to fix, like search.query.SearchRequest.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from urllib.parse import urlencode
 from indexer.records import ACTORS, DOC_TYPES, STATEMENT_KINDS, Taxonomy
 from search.citations import check_period
 from search.errors import QueryError
+from search.query import date_arg, first_value
 
 MAX_QUERY_CHARS = 1000
 MAX_TEXT_CHARS = 6000
@@ -20,7 +20,6 @@ VIEWS = ("ranked", "timeline")
 LEDGER_KINDS = ("commitment", "decision")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 Args = Mapping[str, Sequence[str]]
 
 
@@ -43,10 +42,10 @@ class PrecedentRequest:
     def from_args(cls, args: Args, taxonomy: Taxonomy) -> "PrecedentRequest":
         """Return the request for URL query pairs; raise QueryError saying what to fix."""
         q, text = _text(args, "q", MAX_QUERY_CHARS), _text(args, "text", MAX_TEXT_CHARS)
-        view = _one(args, "view") or "ranked"
+        view = first_value(args, "view") or "ranked"
         if view not in VIEWS:
             raise QueryError(f"unknown view {view[:20]!r}: use ranked or timeline")
-        date_from, date_to = _date(args, "from"), _date(args, "to")
+        date_from, date_to = date_arg(args, "from"), date_arg(args, "to")
         check_period(date_from, date_to)
         return cls(q=q, text=text, loe=_tags(args, "loe", taxonomy),
                    principle=_tags(args, "principle", taxonomy),
@@ -85,7 +84,7 @@ class LedgerRequest:
     @classmethod
     def from_args(cls, args: Args, taxonomy: Taxonomy) -> "LedgerRequest":
         """Return the request for URL query pairs; raise QueryError saying what to fix."""
-        date_from, date_to = _date(args, "from"), _date(args, "to")
+        date_from, date_to = date_arg(args, "from"), date_arg(args, "to")
         check_period(date_from, date_to)
         return cls(kind=_choice(args, "kind", LEDGER_KINDS, "ledger kind") or LEDGER_KINDS,
                    loe=_tags(args, "loe", taxonomy), principle=_tags(args, "principle", taxonomy),
@@ -115,7 +114,7 @@ class BriefRequest:
     @classmethod
     def from_args(cls, args: Args, taxonomy: Taxonomy, today: str) -> "BriefRequest":
         """Return the request for URL query pairs; no tag chosen means every line of effort."""
-        date_from, date_to = _date(args, "from"), _date(args, "to")
+        date_from, date_to = date_arg(args, "from"), date_arg(args, "to")
         check_period(date_from, date_to)
         loe, principle = _tags(args, "loe", taxonomy), _tags(args, "principle", taxonomy)
         if not loe and not principle:
@@ -131,13 +130,8 @@ class BriefRequest:
         return urlencode(pairs)
 
 
-def _one(args: Args, name: str) -> str | None:
-    vals = args.get(name) or ()
-    return vals[0] if vals else None
-
-
 def _text(args: Args, name: str, limit: int) -> str:
-    text = (_one(args, name) or "").strip()
+    text = (first_value(args, name) or "").strip()
     if len(text) > limit:
         raise QueryError(f"{name} is too long ({len(text)} characters; at most {limit})")
     return text
@@ -160,17 +154,8 @@ def _tags(args: Args, group: str, taxonomy: Taxonomy) -> tuple[str, ...]:
     return _choice(args, group, tuple(t.id for t in taxonomy.group(group)), label)
 
 
-def _date(args: Args, name: str) -> str | None:
-    raw = (_one(args, name) or "").strip()
-    if not raw:
-        return None
-    if not _DATE.match(raw):
-        raise QueryError(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {raw[:20]!r}")
-    return raw
-
-
 def _limit(args: Args) -> int:
-    raw = (_one(args, "limit") or "").strip()
+    raw = (first_value(args, "limit") or "").strip()
     if not raw:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw[:4]) <= MAX_LIMIT:
