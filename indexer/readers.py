@@ -821,17 +821,42 @@ def _one_line(exc: BaseException) -> str:
 def _pdf_blocks(reader: PdfReader) -> tuple[Block, ...]:
     """Return the blocks of every page, each page reflowed and tagged with its page number."""
     builder = _BlockBuilder()
+    pages: list[tuple[int, str]] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            text = page.extract_text()
+            pages.append((number, page.extract_text()))
         except _PDF_ERRORS as exc:
             log.warning("skipping PDF page %d: %s", number, _one_line(exc))
-            continue
-        _add_paras(builder, _reflow(text, drop_page_numbers=True), page=number)
+    running = _running_lines([text for _, text in pages])
+    for number, text in pages:
+        kept = "\n".join(line for line in text.splitlines() if _line_key(line) not in running)
+        _add_paras(builder, _reflow(kept, drop_page_numbers=True), page=number)
     blocks = builder.blocks()
     if not blocks:
         raise ReadError("PDF has no extractable text (scanned image?)")
     return blocks
+
+
+RUNNING_LINES = 2          # lines at the top and bottom of a page checked for headers/footers
+
+
+def _line_key(line: str) -> str:
+    """Return a line with digits folded, to compare running headers ("Page 3 of 7")."""
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _running_lines(pages: list[str]) -> frozenset[str]:
+    """Return the header/footer lines (by `_line_key`) repeated on at least half of the pages."""
+    if len(pages) < 2:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for text in pages:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        edge = set(lines[:RUNNING_LINES] + lines[-RUNNING_LINES:])
+        for key in {_line_key(ln) for ln in edge}:
+            counts[key] = counts.get(key, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    return frozenset(k for k, n in counts.items() if n >= need and k)
 
 
 def _pdf_hints(reader: PdfReader) -> _Hints:
