@@ -98,3 +98,24 @@ def test_cli_tag_prints_tags_and_evidence(runner, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert "senior-engagement" in [t["id"] for t in data["principle"]]
+
+
+@pytest.mark.parametrize("name", sorted(__import__("tests.corpus_facts", fromlist=["x"]).FIXTURES))
+def test_document_page_and_api_for_every_fixture(client, name):
+    """Every format's document page and JSON carry the facts the fixture was written with."""
+    from tests.corpus_facts import FIXTURES
+    from indexer.scan import doc_id_for
+    facts = FIXTURES[name]
+    doc_id = doc_id_for(name)
+    data = client.get(f"/api/documents/{doc_id}").get_json()
+    assert (data["path"], data["title"], data["lang"], data["marking"]) == (
+        name, facts["title"], facts["lang"], facts["marking"])
+    assert data["date"] == facts["date"] and data["type"] == facts["type"]
+    assert data["passages"] and all(p["text"] for p in data["passages"])
+    assert set(facts["loe"]) <= {t["id"] for t in data["loe"]}
+    page = client.get(f"/documents/{doc_id}")
+    assert page.status_code == 200 and facts["title"].encode() in page.data.replace(b"&#39;", b"'")
+    with client.get(f"/documents/{doc_id}/download") as download:
+        assert download.headers["Content-Disposition"].startswith("attachment")
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+        assert download.data == (TEST_CORPUS / name).read_bytes()
