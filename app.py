@@ -18,7 +18,7 @@ from indexer.records import ACTORS, DOC_TYPES, STATEMENT_KINDS, BuildReport, Mar
 from indexer.tagging import classify_type, tag_document, tag_passage
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
 from search.documents import DocumentView
-from search.errors import IndexMissing, NotFound, QueryError
+from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
 from search.brief_export import brief_docx, brief_markdown
 from search.ledger import ledger_csv
@@ -27,6 +27,7 @@ from search.requests import BriefRequest, LedgerRequest, PrecedentRequest
 from web.account_routes import register_account_routes
 from web.auth import init_access, note_not_found, viewer
 from web.cli import register_cli
+from web.recovery import REBUILDING_MESSAGE, IndexRecovery
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -37,7 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         CORPUS_DIR=str(HERE / "corpus"), INDEX_DIR=str(Path(app.instance_path) / "index"),
-        DATA_DIR=app.instance_path, TAXONOMY=str(default_taxonomy_path()), PAGE_SIZE=20)
+        DATA_DIR=app.instance_path, TAXONOMY=str(default_taxonomy_path()), PAGE_SIZE=20,
+        QUERY_BUDGET_MS=2000)
     if test_config is None:
         app.config.from_prefixed_env("KB")
     else:
@@ -46,7 +48,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["taxonomy"] = taxonomy
     stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)
     app.extensions["kb"] = KnowledgeBase(Path(app.config["INDEX_DIR"]), taxonomy,
-                                         stores.corrections)
+                                         stores.corrections,
+                                         query_budget_s=app.config["QUERY_BUDGET_MS"] / 1000)
+    app.extensions["index_recovery"] = IndexRecovery(
+        Path(app.config["CORPUS_DIR"]), Path(app.config["INDEX_DIR"]), taxonomy)
     _register_routes(app)
     _register_reading_routes(app)
     _register_precedent_routes(app)
@@ -293,6 +298,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(IndexMissing)
     def index_missing(exc: IndexMissing):
         return answer(503, str(exc))
+
+    @app.errorhandler(IndexDamaged)
+    def index_damaged(exc: IndexDamaged):
+        app.extensions["index_recovery"].request(str(exc))   # a no-op while one runs
+        response, status = answer(503, REBUILDING_MESSAGE)
+        return response, status, {"Retry-After": "60"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

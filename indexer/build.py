@@ -8,11 +8,15 @@ CURRENT pointer atomically.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import itertools
 import fcntl
 import logging
 import os
+import pickle
 import shutil
+import struct
 import time
 from collections import deque
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,6 +26,7 @@ from typing import Callable, Iterator
 
 from pebble import ProcessExpired, ProcessPool
 from whoosh import index as whoosh_index
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
@@ -38,6 +43,11 @@ WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
 LOCK_WAIT_S = 15.0
 IN_FLIGHT = 32                      # parse results buffered ahead of the writer
+FRESH_NS = 2 * 10**9                # files modified this recently are re-checked next run
+# What a damaged generation raises when opened or read (Whoosh has no error type of its own
+# for most of these); integrity records catch what passes silently (see schema.py).
+DAMAGE_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError,
+                 whoosh_index.EmptyIndexError, FileFormatError)
 
 Progress = Callable[[int, int], None]
 
@@ -59,22 +69,37 @@ class _Tally:
     vocabulary: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class _Limits:
+    """Per-file limits of the parse workers."""
+
+    timeout_s: float = FILE_TIMEOUT_S
+    memory_bytes: int = WORKER_MEMORY_BYTES
+
+
 def build_index(corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy, *, rebuild: bool = False,
-                workers: int = 2, progress: Progress | None = None) -> BuildReport:
+                workers: int = 2, progress: Progress | None = None,
+                file_timeout_s: float = FILE_TIMEOUT_S,
+                memory_bytes: int = WORKER_MEMORY_BYTES) -> BuildReport:
     """Index `corpus_dir` into `index_dir` and return what happened.
 
     Only new and changed files are parsed; files gone from the corpus are removed. A full
-    rebuild happens when asked, when there is no index yet, or when the index was built
-    with another schema or taxonomy. Raises BuildLocked if another build is running.
+    rebuild happens when asked, when there is no index yet, when the index was built
+    with another schema or taxonomy, or when the live generation is damaged (missing or
+    truncated files). Raises BuildLocked if another build is running.
     """
     started = time.monotonic()
     index_dir.mkdir(parents=True, exist_ok=True)
+    limits = _Limits(file_timeout_s, memory_bytes)
     with _build_lock(index_dir):
         version = f.IndexVersion(f.SCHEMA_VERSION, f.LANGUAGES, taxonomy.digest)
         gen = f.current_generation(index_dir)
-        full = rebuild or gen is None or f.read_version(gen) != version
+        _remove_unfinished_generations(index_dir, gen)
+        full = (rebuild or gen is None or f.read_version(gen) != version
+                or _is_damaged(gen))
         target = _new_generation(index_dir) if full else gen
-        tally = _update(corpus_dir, target, taxonomy, workers, progress, fresh=full)
+        tally = _update(corpus_dir, target, taxonomy, workers, progress, fresh=full,
+                        limits=limits)
         if full:
             f.write_version(target, version)
             _swap_pointer(index_dir, target)
@@ -85,9 +110,25 @@ def build_index(corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy, *, rebuil
                        passages=tally.passages)
 
 
+def _is_damaged(gen: Path) -> bool:
+    """Return True if the generation's files are missing or truncated, or it fails to open."""
+    damage = f.index_damage(gen)
+    if damage:
+        log.warning("index generation %s is damaged (%s): rebuilding", gen.name, damage)
+        return True
+    try:
+        with whoosh_index.open_dir(gen).searcher() as s:
+            _indexed_ids(s)
+    except DAMAGE_ERRORS as exc:
+        log.warning("index generation %s cannot be read (%s): rebuilding", gen.name, exc)
+        return True
+    return False
+
+
 def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
-            progress: Progress | None, fresh: bool) -> _Tally:
+            progress: Progress | None, fresh: bool, limits: _Limits) -> _Tally:
     """Bring the generation folder `gen` in line with the corpus; return the counts."""
+    fresh_before = time.time_ns() - FRESH_NS
     ix = whoosh_index.create_in(gen, f.build_schema()) if fresh else whoosh_index.open_dir(gen)
     scan = scan_corpus(corpus_dir)
     manifest = {} if fresh else read_manifest(gen / f.MANIFEST_FILE)
@@ -95,7 +136,7 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
         indexed_ids = _indexed_ids(s)
     tally = _Tally(failed=list(scan.refused), vocabulary=set() if fresh else _read_vocabulary(gen))
     current = {c.doc_id: c for c in scan.files}
-    todo = [c for c in scan.files if _needs_parse(c, manifest, indexed_ids, tally)]
+    todo = [c for c in scan.files if _needs_parse(c, manifest, indexed_ids, tally, fresh_before)]
     gone = sorted(indexed_ids - current.keys())
     new_manifest = {k: v for k, v in manifest.items() if k in current}
     if todo or gone:
@@ -105,8 +146,9 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
                 writer.delete_by_term(f.DOC_ID, doc_id)
                 new_manifest.pop(doc_id, None)
                 tally.removed += 1
-            for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress):
-                _apply(writer, c, result, indexed_ids, new_manifest, tally)
+            for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress, limits):
+                _apply(writer, c, result, indexed_ids, new_manifest, tally, fresh_before)
+    f.write_integrity(gen, ix.latest_generation())
     write_manifest(gen / f.MANIFEST_FILE, new_manifest)
     _write_vocabulary(gen, tally.vocabulary)
     return tally
@@ -129,11 +171,20 @@ def _indexed_ids(searcher) -> set[str]:
 
 
 def _needs_parse(c: CorpusFile, manifest: dict[str, ManifestEntry], indexed: set[str],
-                 tally: _Tally) -> bool:
-    """Return True if `c` must be parsed; count it as unchanged (or failed again) otherwise."""
+                 tally: _Tally, fresh_before: int) -> bool:
+    """Return True if `c` must be parsed; count it as unchanged (or failed again) otherwise.
+
+    A file recorded while it was fresh (modified within FRESH_NS of its parse) may have
+    changed again within the same timestamp tick, so its stamp alone is not trusted: its
+    content hash must still match, else it is parsed again.
+    """
     entry = manifest.get(c.doc_id)
     if entry is None or entry.stamp != c.stamp() or entry.rel != c.rel:
         return True
+    if not entry.verified:
+        if entry.failure or _content_hash(c.path) != entry.content_hash:
+            return True
+        manifest[c.doc_id] = dataclasses.replace(entry, verified=c.mtime_ns < fresh_before)
     if entry.failure:
         tally.failed.append(Failure(c.rel, entry.failure))
         return False
@@ -143,9 +194,19 @@ def _needs_parse(c: CorpusFile, manifest: dict[str, ManifestEntry], indexed: set
     return False
 
 
+def _content_hash(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes ("" if it cannot be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failure,
-           indexed_ids: set[str], manifest: dict[str, ManifestEntry], tally: _Tally) -> None:
+           indexed_ids: set[str], manifest: dict[str, ManifestEntry], tally: _Tally,
+           fresh_before: int) -> None:
     """Write one parse result (or record its failure) and update the counts."""
+    verified = c.mtime_ns < fresh_before and (c.sidecar_mtime_ns or 0) < fresh_before
     was_indexed = c.doc_id in indexed_ids
     if was_indexed:
         writer.delete_by_term(f.DOC_ID, c.doc_id)
@@ -153,11 +214,11 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failur
         tally.failed.append(result)
         if was_indexed:
             tally.removed += 1
-        manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), "", result.reason)
+        manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), "", result.reason, verified)
         return
     for record in result.records:
         writer.add_document(**record)
-    manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), result.content_hash)
+    manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), result.content_hash, None, verified)
     tally.passages += len(result.passages)
     tally.vocabulary |= result.vocabulary
     if was_indexed:
@@ -167,7 +228,8 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failur
 
 
 def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, workers: int,
-               progress: Progress | None) -> Iterator[tuple[CorpusFile, ParsedDocument | Failure]]:
+               progress: Progress | None, limits: _Limits = _Limits(),
+               ) -> Iterator[tuple[CorpusFile, ParsedDocument | Failure]]:
     """Yield each file with its parse result, parsed in worker processes, in input order.
 
     At most IN_FLIGHT files are scheduled ahead of the writer, which bounds memory.
@@ -175,34 +237,35 @@ def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, wo
     if not files:
         return
     with ProcessPool(max_workers=max(1, workers), initializer=init_worker,
-                     initargs=(taxonomy, WORKER_MEMORY_BYTES)) as pool:
+                     initargs=(taxonomy, limits.memory_bytes)) as pool:
         pending: deque = deque()
         queue = iter(files)
         done = 0
         for c in itertools.islice(queue, IN_FLIGHT):
-            pending.append((c, _schedule(pool, c, corpus_dir)))
+            pending.append((c, _schedule(pool, c, corpus_dir, limits.timeout_s)))
         while pending:
             c, fut = pending.popleft()
-            result = _result(c, fut)
+            result = _result(c, fut, limits.timeout_s)
             for nxt in itertools.islice(queue, 1):
-                pending.append((nxt, _schedule(pool, nxt, corpus_dir)))
+                pending.append((nxt, _schedule(pool, nxt, corpus_dir, limits.timeout_s)))
             done += 1
             yield c, result
             if progress:
                 progress(done, len(files))
 
 
-def _schedule(pool: ProcessPool, c: CorpusFile, corpus_dir: Path):
+def _schedule(pool: ProcessPool, c: CorpusFile, corpus_dir: Path,
+              timeout_s: float = FILE_TIMEOUT_S):
     """Schedule one file's parse with the per-file time limit; return its future."""
-    return pool.schedule(parse_in_worker, args=(c, corpus_dir), timeout=FILE_TIMEOUT_S)
+    return pool.schedule(parse_in_worker, args=(c, corpus_dir), timeout=timeout_s)
 
 
-def _result(c: CorpusFile, fut) -> ParsedDocument | Failure:
+def _result(c: CorpusFile, fut, timeout_s: float = FILE_TIMEOUT_S) -> ParsedDocument | Failure:
     """Return a finished future's result, mapping worker deaths and timeouts to a Failure."""
     try:
         return fut.result()
     except FutureTimeout:
-        return Failure(c.rel, f"parsing took longer than {FILE_TIMEOUT_S:.0f} s (stopped)")
+        return Failure(c.rel, f"parsing took longer than {timeout_s:g} s (stopped)")
     except ProcessExpired as exc:
         return Failure(c.rel, f"the parser process died (exit code {exc.exitcode})")
     except MemoryError:
@@ -269,6 +332,13 @@ def _swap_pointer(index_dir: Path, gen: Path) -> None:
     tmp = index_dir / (f.POINTER_FILE + ".tmp")
     tmp.write_text(gen.name, encoding="utf-8")
     os.replace(tmp, index_dir / f.POINTER_FILE)
+
+
+def _remove_unfinished_generations(index_dir: Path, live: Path | None) -> None:
+    """Delete generation folders a killed rebuild left (never versioned, never live)."""
+    for gen in index_dir.glob("gen-*"):
+        if gen != live and gen.is_dir() and not (gen / f.VERSION_FILE).exists():
+            shutil.rmtree(gen, ignore_errors=True)
 
 
 def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:

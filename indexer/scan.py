@@ -108,6 +108,7 @@ class ManifestEntry:
     stamp: list
     content_hash: str
     failure: str | None = None
+    verified: bool = True         # False: recorded while fresh, so the hash is re-checked
 
 
 def read_manifest(path: Path) -> dict[str, ManifestEntry]:

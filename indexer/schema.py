@@ -8,6 +8,8 @@ One index holds two kinds of records, told apart by KIND:
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +88,7 @@ POINTER_FILE = "CURRENT"
 VERSION_FILE = "kb-version.json"
 MANIFEST_FILE = "manifest.json"
 VOCABULARY_FILE = "vocabulary.txt"     # one surface word per line, for "did you mean"
+INTEGRITY_FILE = "integrity.json"      # the Whoosh files (and sizes) of the last commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +125,58 @@ def write_version(gen_dir: Path, version: IndexVersion) -> None:
     data = {"schema": version.schema, "languages": list(version.languages),
             "taxonomy_digest": version.taxonomy_digest}
     (gen_dir / VERSION_FILE).write_text(json.dumps(data), encoding="utf-8")
+
+
+# --- Integrity: Whoosh reports a damaged segment as anything from FileNotFoundError to a
+# TypeError or a bare Exception, and a missing column can even read as "no documents"
+# silently. So each build records the files of its commit with their sizes, and readers
+# check them (a few stat calls) before trusting the generation.
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+def latest_commit(gen_dir: Path) -> int | None:
+    """Return the number of the newest Whoosh commit (TOC) in a generation, or None."""
+    numbers = [int(m.group(1)) for name in _listdir(gen_dir) if (m := _TOC.match(name))]
+    return max(numbers) if numbers else None
+
+
+def write_integrity(gen_dir: Path, commit: int) -> None:
+    """Record the Whoosh files of commit `commit` with their sizes (atomically)."""
+    files = {name: (gen_dir / name).stat().st_size for name in _listdir(gen_dir)
+             if name.startswith(("MAIN_", "_MAIN_")) and not name.endswith("WRITELOCK")}
+    tmp = gen_dir / (INTEGRITY_FILE + ".tmp")
+    tmp.write_text(json.dumps({"commit": commit, "files": files}), encoding="utf-8")
+    os.replace(tmp, gen_dir / INTEGRITY_FILE)
+
+
+def index_damage(gen_dir: Path) -> str | None:
+    """Return what is wrong with a generation's files ("MAIN_x.pst is missing"), or None.
+
+    None also when the record cannot vouch for the files: there is none (older builds), or
+    a commit happened after it was written (a build killed in between, or one running now).
+    """
+    try:
+        record = json.loads((gen_dir / INTEGRITY_FILE).read_text(encoding="utf-8"))
+        commit, files = int(record["commit"]), dict(record["files"])
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+    if latest_commit(gen_dir) != commit:
+        return None if latest_commit(gen_dir) is not None else "no commit (TOC) file"
+    for name, size in files.items():
+        try:
+            actual = (gen_dir / name).stat().st_size
+        except FileNotFoundError:
+            actual = None
+        if actual != size:
+            if latest_commit(gen_dir) != commit:     # a build committed meanwhile
+                return None
+            return f"{name} is missing" if actual is None else (
+                f"{name} has {actual} bytes, {size} expected")
+    return None
+
+
+def _listdir(path: Path) -> list[str]:
+    try:
+        return os.listdir(path)
+    except FileNotFoundError:
+        return []

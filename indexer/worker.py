@@ -36,8 +36,14 @@ def parse_in_worker(file: CorpusFile, corpus_dir: Path) -> ParsedDocument | Fail
 
 
 def parse_file(file: CorpusFile, corpus_dir: Path, taxonomy: Taxonomy) -> ParsedDocument | Failure:
-    """Return `file` read, split, tagged and classified, or a Failure saying why not."""
+    """Return `file` read, split, tagged and classified, or a Failure saying why not.
+
+    A file whose size or modification time differs from the scan's, before or after it is
+    read, is a Failure: its stamp must not be recorded with content from another version.
+    """
     try:
+        if _changed(file):
+            return Failure(file.rel, CHANGED_WHILE_READ)
         data = file.path.read_bytes()
         doc = dataclasses.replace(read_document(file.path, corpus_dir),
                                   doc_id=file.doc_id, path=file.rel)
@@ -52,10 +58,24 @@ def parse_file(file: CorpusFile, corpus_dir: Path, taxonomy: Taxonomy) -> Parsed
     except Exception as exc:  # noqa: BLE001 - third-party parsers on hostile input raise anything
         log.warning("parser error in %s", file.rel, exc_info=True)
         return Failure(file.rel, f"parser error: {type(exc).__name__}: {str(exc)[:160]}")
+    if _changed(file):
+        return Failure(file.rel, CHANGED_WHILE_READ)
     if not any(b.text.strip() for b in doc.blocks):
         return Failure(file.rel, "no text found in the file")
     parsed = analyze_document(doc, taxonomy, hashlib.sha256(data).hexdigest(), file)
     return dataclasses.replace(parsed, records=tuple(document_records(parsed)))
+
+
+CHANGED_WHILE_READ = "file changed while being read; it is read again on the next run"
+
+
+def _changed(file: CorpusFile) -> bool:
+    """Return True if the file's size or modification time is no longer the scanned one."""
+    try:
+        st = file.path.stat()
+    except OSError:
+        return True
+    return (st.st_size, st.st_mtime_ns) != (file.size, file.mtime_ns)
 
 
 def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,

@@ -8,22 +8,29 @@ would replace this module and the Whoosh calls in search/scoring.py and search/s
 from __future__ import annotations
 
 import contextlib
+import pickle
+import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from indexer import schema as f
 from search.corrections import CorrectionStore
 from search.doctable import DocTable, load_doc_table
-from search.errors import IndexMissing
+from search.errors import IndexDamaged, IndexMissing
 from search.spelling import Vocabulary
 
 BUILD_HINT = "flask --app app index"
+# What Whoosh raises on a damaged generation that we can name; the rest (TypeError, a bare
+# Exception, or silently missing data) is caught earlier by the integrity record's sizes.
+DAMAGE_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, EmptyIndexError,
+                 FileFormatError)
 
 
 @dataclass(frozen=True)
@@ -50,16 +57,30 @@ class Engine:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Reading]:
-        """Yield a Reading; the searcher is closed when the block ends (one per call/thread)."""
+        """Yield a Reading; the searcher is closed when the block ends (one per call/thread).
+
+        Raises IndexDamaged when the live generation's files are missing, truncated or
+        unreadable (checked on every call: a few stat calls), IndexMissing if there is none.
+        """
         ix = self._index()
-        with ix.searcher() as searcher:
-            table, vocabulary = self._table(searcher)
-            yield Reading(searcher, table, vocabulary)
+        gen = self._gen
+        try:
+            with ix.searcher() as searcher:
+                table, vocabulary = self._table(searcher)
+                yield Reading(searcher, table, vocabulary)
+        except DAMAGE_ERRORS as exc:
+            if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
+                raise IndexMissing("the index was just replaced by a rebuild; try again") from exc
+            raise IndexDamaged(f"the index in {gen} cannot be read "
+                               f"({type(exc).__name__}: {str(exc)[:120]})") from exc
 
     def _index(self) -> whoosh_index.Index:
         gen = f.current_generation(self.index_dir)
         if gen is None:
             raise IndexMissing(f"no index in {self.index_dir}; build it with `{BUILD_HINT}`")
+        damage = f.index_damage(gen)
+        if damage:
+            raise IndexDamaged(f"the index in {gen} is damaged: {damage}")
         with self._lock:
             if gen != self._gen or self._ix is None:
                 self._ix = self._open(gen)
@@ -74,9 +95,9 @@ class Engine:
                                f"rebuild it with `{BUILD_HINT} --rebuild`")
         try:
             return whoosh_index.open_dir(str(gen))
-        except EmptyIndexError:
-            raise IndexMissing(f"the index in {gen} is empty or damaged; rebuild it with "
-                               f"`{BUILD_HINT} --rebuild`") from None
+        except DAMAGE_ERRORS as exc:
+            raise IndexDamaged(f"the index in {gen} cannot be opened "
+                               f"({type(exc).__name__}: {str(exc)[:120]})") from exc
 
     def _table(self, searcher: Searcher) -> tuple[DocTable, Vocabulary]:
         """Return the document table and vocabulary of the searcher's index generation."""

@@ -17,3 +17,12 @@ class NotFound(LookupError):
 class Hidden(NotFound):
     """A document exists but is above the viewer's clearance: answered exactly like NotFound
     (404), told apart only so the app can audit the denied access."""
+
+
+class IndexDamaged(IndexMissing):
+    """The live index generation has missing, truncated or unreadable files: the app
+    rebuilds it from the corpus and answers 503 ("rebuilding") meanwhile."""
+
+
+class QueryTooExpensive(QueryError):
+    """The search ran past its time budget; the message asks for a narrower query (400)."""

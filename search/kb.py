@@ -6,6 +6,7 @@ from pathlib import Path
 
 from indexer.records import IndexedDocument, Marking, Taxonomy
 from search.acronyms import GlossaryEntry, glossary
+from search.budget import Deadline
 from search.doctable import DocTable
 from search.engine import Engine
 from search.documents import DocumentView, load_passages, similar_documents, summarize
@@ -26,15 +27,22 @@ class KnowledgeBase:
     """Answers typed requests from the index in `index_dir`, filtered by clearance."""
 
     def __init__(self, index_dir: Path, taxonomy: Taxonomy,
-                 corrections: CorrectionStore | None = None) -> None:
+                 corrections: CorrectionStore | None = None,
+                 query_budget_s: float | None = None) -> None:
         self.taxonomy = taxonomy
+        self.query_budget_s = query_budget_s      # None: no time budget (CLI, tests)
         self.engine = Engine(index_dir, corrections=corrections)
         self._glossaries: tuple[DocTable | None, dict] = (None, {})
 
     def search(self, req: SearchRequest, clearance: Marking) -> SearchResults:
-        """Return one page of documents visible at `clearance`; facets count the same set."""
+        """Return one page of documents visible at `clearance`; facets count the same set.
+
+        Raises QueryTooExpensive if the search runs past the time budget.
+        """
         with self.engine.reading() as r:
-            return run_search(r, req, clearance, self.taxonomy, self._glossary(r.table, clearance))
+            deadline = Deadline(self.query_budget_s) if self.query_budget_s else None
+            return run_search(r, req, clearance, self.taxonomy, self._glossary(r.table, clearance),
+                              deadline)
 
     def document(self, doc_id: str, clearance: Marking) -> DocumentView:
         """Return the document page data; raise NotFound if missing or above `clearance`."""

@@ -15,6 +15,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import schema as f
+from search.budget import Deadline
 from search.doctable import DocTable
 from search.errors import QueryError
 
@@ -37,8 +38,10 @@ class DocScores:
 class DocScorer:
     """Scores queries for one searcher and document table (one request)."""
 
-    def __init__(self, searcher: Searcher, table: DocTable) -> None:
+    def __init__(self, searcher: Searcher, table: DocTable,
+                 deadline: Deadline | None = None) -> None:
         self.searcher = searcher
+        self.deadline = deadline
         self.reader = searcher.reader()
         self.table = table
         self.n = len(table.docs)
@@ -70,6 +73,8 @@ class DocScorer:
     def _term(self, fieldname: str, text: str) -> DocScores:
         key = (fieldname, text)
         if key not in self._cache:
+            if self.deadline is not None:      # each term reads postings: the unit of work
+                self.deadline.check()
             self._cache[key] = self._compute_term(fieldname, text)
         return self._cache[key]
 
@@ -114,6 +119,8 @@ class DocScorer:
         field = f.DOC_TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
         key = (field, " ".join(q.words))
         if key not in self._phrases:
+            if self.deadline is not None:
+                self.deadline.check()
             docnums = np.fromiter(self.searcher.docs_for_query(wq.Phrase(field, q.words)),
                                   dtype=np.int64)
             mask = np.zeros(self.n, dtype=bool)

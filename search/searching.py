@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 from indexer import schema as f
 from indexer.records import Marking, Taxonomy
 from search.acronyms import GlossaryEntry
+from search.budget import Deadline
 from search.doctable import DocTable
 from search.engine import Reading
 from search.errors import QueryError
@@ -39,17 +40,24 @@ class Match:
 
 
 def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Taxonomy,
-               glossary: tuple[GlossaryEntry, ...]) -> SearchResults:
-    """Return one page of documents visible at `clearance`; facets count the same set."""
+               glossary: tuple[GlossaryEntry, ...],
+               deadline: Deadline | None = None) -> SearchResults:
+    """Return one page of documents visible at `clearance`; facets count the same set.
+
+    Raises QueryTooExpensive when `deadline` passes between stages or query terms.
+    """
     started = time.perf_counter()
+    check = deadline.check if deadline is not None else lambda: None
     table, s = r.table, r.searcher
     base = table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
-    match = match_query(s, table, req, taxonomy, glossary, base)
+    match = match_query(s, table, req, taxonomy, glossary, base, deadline)
     if match is not None:
         base &= match.docs
+    check()
     facets = facet_counts(table, base, req, taxonomy)
     final = apply_selections(base, selection_masks(table, req))
     total = int(final.sum())
+    check()
     hits = _page(s, table, req, match, final)
     suggestion = None
     if total == 0 and match is not None:
@@ -64,7 +72,8 @@ def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Tax
 
 
 def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxonomy,
-                glossary: tuple[GlossaryEntry, ...], base: np.ndarray) -> Match | None:
+                glossary: tuple[GlossaryEntry, ...], base: np.ndarray,
+                deadline: Deadline | None = None) -> Match | None:
     """Return what the request's text matches (None = browse: no query text).
 
     Plain words must all occur somewhere in a document (not in one passage); when that
@@ -78,7 +87,7 @@ def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxo
                          taxonomy.equivalents if req.expand else ())
     if parsed.query is None:
         raise QueryError("the query has no words to search for; try different words")
-    scorer = DocScorer(s, table)
+    scorer = DocScorer(s, table, deadline)
     expanded = tuple(dict.fromkeys(Expansion(a, b) for a, b in parsed.expansions))
     if parsed.is_simple and len(parsed.units) >= 2:
         docs, score = _held(scorer, parsed.units)
