@@ -418,6 +418,23 @@ def test_uploaded_file_is_indexed_and_found_at_its_marking(edit_app):
     assert [(e.actor, e.decision, e.doc_id) for e in events] == [("editor", "queued", rec.doc_id)]
 
 
+def test_uploads_left_unfinished_by_a_crash_are_settled_after_a_restart(edit_app):
+    """A restart finds uploads a killed process left queued/indexing and indexes them."""
+    editor = client_for(edit_app, "editor")
+    assert upload(editor, [(b"# Orphaned upload\n\nThe zircuvex plan.\n", "o.md")]).status_code == 302
+    settle(edit_app)
+    stores = edit_app.extensions["stores"]
+    [rec] = stores.uploads.recent()
+    stores.uploads.set_status([rec.id], "indexing")          # as a kill -9 mid-build leaves it
+    restarted = create_app({"TESTING": True, "INDEX_DIR": edit_app.config["INDEX_DIR"],
+                            "CORPUS_DIR": edit_app.config["CORPUS_DIR"],
+                            "DATA_DIR": edit_app.config["DATA_DIR"]})
+    client_for(restarted, "editor").get("/uploads")
+    assert restarted.extensions["index_queue"].wait_idle(60)
+    [after] = restarted.extensions["stores"].uploads.recent()
+    assert after.status == "indexed"
+
+
 @pytest.mark.parametrize("name", ["../../x.md", "..\\..\\x.md", "a" * 5000 + ".txt",
                                   "invoice\u202etxt.md", "/etc/passwd", "con\x07trol\t.md", ""])
 def test_hostile_upload_names_are_stored_safely(edit_app, name):

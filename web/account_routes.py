@@ -56,6 +56,7 @@ def register_account_routes(app: Flask, clearance: Clearance) -> None:
     app.extensions["index_queue"] = IndexQueue(
         Path(app.config["CORPUS_DIR"]), Path(app.config["INDEX_DIR"]), app.extensions["taxonomy"],
         stores(app).uploads)
+    app.before_request(app.extensions["index_queue"].resume_pending)
     _register_login(app)
     _register_uploads(app)
     _register_editing(app, clearance)

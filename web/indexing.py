@@ -34,6 +34,7 @@ class IndexQueue:
         self._wanted = 0                  # requests made
         self._served = 0                  # requests covered by a finished build
         self._thread: threading.Thread | None = None
+        self._resumed = False
 
     def request(self) -> None:
         """Ask for an index update soon (returns at once)."""
@@ -44,6 +45,15 @@ class IndexQueue:
                                                 daemon=True)
                 self._thread.start()
             self._wake.notify_all()
+
+    def resume_pending(self) -> None:
+        """Once per process: re-queue uploads a crash or restart left queued or indexing."""
+        if self._resumed:
+            return
+        self._resumed = True
+        if self.uploads.with_status(QUEUED, INDEXING):
+            log.info("resuming uploads left unfinished by the last run")
+            self.request()
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until every request so far is served; return False on timeout (for tests)."""
