@@ -24,13 +24,14 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", ["indexer", "search"])
 def test_no_flask_below_app(package):
-    offenders = {p.name: sorted(n for n in _imports(p) if n.split(".")[0] in ("flask", "werkzeug", "app"))
-                 for p in (ROOT / package).glob("*.py")}
+    offenders = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p)
+                                                   if n.split(".")[0] in ("flask", "werkzeug", "app"))
+                 for p in (ROOT / package).rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_indexer_never_imports_search():
-    offenders = [p.name for p in (ROOT / "indexer").glob("*.py")
+    offenders = [p.name for p in (ROOT / "indexer").rglob("*.py")
                  if any(n.split(".")[0] == "search" for n in _imports(p))]
     assert offenders == []
 
