@@ -42,6 +42,10 @@ FILE_TIMEOUT_S = 60.0
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
 LOCK_WAIT_S = 15.0
+# Incremental updates (uploads) add a segment without merging: a merge deletes segment files
+# that searchers opened earlier may still read lazily. Only past this many segments does an
+# update merge (full rebuilds always write one segment into a fresh generation).
+MERGE_AT_SEGMENTS = 16
 IN_FLIGHT = 32                      # parse results buffered ahead of the writer
 FRESH_NS = 2 * 10**9                # files modified this recently are re-checked next run
 # What a damaged generation raises when opened or read (Whoosh has no error type of its own
@@ -141,17 +145,27 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
     new_manifest = {k: v for k, v in manifest.items() if k in current}
     if todo or gone:
         writer = _writer(ix, fresh)
-        with writer:
+        try:
             for doc_id in gone:
                 writer.delete_by_term(f.DOC_ID, doc_id)
                 new_manifest.pop(doc_id, None)
                 tally.removed += 1
             for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress, limits):
                 _apply(writer, c, result, indexed_ids, new_manifest, tally, fresh_before)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=fresh or _segment_count(ix) >= MERGE_AT_SEGMENTS)
     f.write_integrity(gen, ix.latest_generation())
     write_manifest(gen / f.MANIFEST_FILE, new_manifest)
     _write_vocabulary(gen, tally.vocabulary)
     return tally
+
+
+def _segment_count(ix: whoosh_index.Index) -> int:
+    """Return how many segments the index has."""
+    with ix.reader() as reader:
+        return sum(1 for _ in reader.leaf_readers())
 
 
 def _indexed_ids(searcher) -> set[str]:

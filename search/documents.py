@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -16,6 +17,7 @@ from indexer.records import (Evidence, IndexedDocument, Statement, TagHit,
                              decode_statements, decode_tags)
 from indexer.sentences import sentence_spans
 from search.doctable import DocTable
+from search.scoring import DocScorer
 
 SUMMARY_SENTENCES = 4
 SIMILAR_DOCS = 5
@@ -193,8 +195,8 @@ def _paragraphs(p: PassageView,
 
 def load_passages(searcher: Searcher, doc_id: str) -> tuple[PassageView, ...]:
     """Return a document's passages in reading order."""
-    stored = searcher.documents(**{f.DOC_ID: doc_id, f.KIND: f.KIND_PASSAGE})
-    views = [_passage_view(s) for s in stored]
+    stored = searcher.documents(**{f.DOC_ID: doc_id})    # one short posting list; the
+    views = [_passage_view(s) for s in stored if f.BODY in s]   # record without BODY is the doc
     return tuple(sorted(views, key=lambda p: p.n))
 
 
@@ -300,18 +302,19 @@ def key_terms(passages: tuple[PassageView, ...], searcher: Searcher, top: int = 
 def similar_documents(searcher: Searcher, table: DocTable, doc: IndexedDocument,
                       passages: tuple[PassageView, ...], visible,
                       limit: int = SIMILAR_DOCS) -> tuple[SimilarDocument, ...]:
-    """Return the visible documents sharing most of this one's distinctive terms."""
+    """Return the visible documents sharing most of this one's distinctive terms.
+
+    The terms are scored over whole documents (BM25 on the document records), not passages.
+    """
     words = key_terms(passages, searcher)
     if not words:
         return ()
-    q = wq.And([wq.Term(f.KIND, f.KIND_PASSAGE), wq.Or([wq.Term(f.TEXT_FIELD, w) for w in words])])
-    own = table.ordinal[doc.doc_id]
-    best: dict[int, float] = {}
-    for hit in searcher.search(q, limit=300):
-        o = int(table.passage_doc[hit.docnum])
-        if o >= 0 and o != own and visible[o]:
-            best[o] = best.get(o, 0.0) + hit.score
-    ranked = sorted(best.items(), key=lambda x: -x[1])[:limit]
+    scores = DocScorer(searcher, table).evaluate(
+        wq.Or([wq.Term(f.TEXT_FIELD, w) for w in words])).score.copy()
+    scores[table.ordinal[doc.doc_id]] = 0.0
+    scores[~visible] = 0.0
+    top = [int(o) for o in np.argsort(-scores, kind="stable")[:limit] if scores[o] > 0]
+    ranked = [(o, float(scores[o])) for o in top]
     return tuple(SimilarDocument(table.docs[o].doc_id, table.docs[o].meta.title,
                                  table.docs[o].meta.date, table.docs[o].doc_type, round(s, 2))
                  for o, s in ranked)

@@ -51,6 +51,7 @@ class Engine:
         self.taxonomy_digest = taxonomy_digest
         self.corrections = corrections     # people's corrections, overlaid on every table
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
         self._gen: Path | None = None
         self._ix: whoosh_index.Index | None = None
         self._tables: dict[tuple, tuple[DocTable, Vocabulary]] = {}
@@ -103,10 +104,11 @@ class Engine:
         """Return the document table and vocabulary of the searcher's index generation."""
         overlay = self.corrections.overlay() if self.corrections is not None else None
         key = (str(self._gen), searcher.reader().generation(), overlay.version if overlay else None)
-        with self._lock:
-            cached = self._tables.get(key)
-        if cached is None:
-            cached = (load_doc_table(searcher, overlay), Vocabulary.load(Path(key[0])))
+        with self._loading:          # one loader at a time; the others wait and reuse its table
             with self._lock:
-                self._tables = {key: cached}
+                cached = self._tables.get(key)
+            if cached is None:
+                cached = (load_doc_table(searcher, overlay), Vocabulary.load(Path(key[0])))
+                with self._lock:
+                    self._tables = {key: cached}
         return cached
