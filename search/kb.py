@@ -23,6 +23,9 @@ from search.requests import BriefRequest, LedgerRequest, PrecedentRequest
 from search.searching import run_search
 
 
+SIMILAR_CACHE = 4096            # similar-document lists kept per index generation
+
+
 class KnowledgeBase:
     """Answers typed requests from the index in `index_dir`, filtered by clearance."""
 
@@ -33,6 +36,7 @@ class KnowledgeBase:
         self.query_budget_s = query_budget_s      # None: no time budget (CLI, tests)
         self.engine = Engine(index_dir, corrections=corrections)
         self._glossaries: tuple[DocTable | None, dict] = (None, {})
+        self._similars: tuple[DocTable | None, dict] = (None, {})
 
     def search(self, req: SearchRequest, clearance: Marking) -> SearchResults:
         """Return one page of documents visible at `clearance`; facets count the same set.
@@ -49,10 +53,21 @@ class KnowledgeBase:
         with self.engine.reading() as r:
             doc = _visible_doc(r.table, doc_id, clearance)
             passages = load_passages(r.searcher, doc_id)
-            similar = similar_documents(r.searcher, r.table, doc, passages,
-                                        r.table.visible(clearance))
+            similar = self._similar(r, doc, passages, clearance)
         return DocumentView(doc=doc, passages=passages, summary=summarize(passages, doc.meta.title),
                             similar=similar)
+
+    def _similar(self, r, doc: IndexedDocument, passages, clearance: Marking):
+        """Return similar documents, computed once per document, clearance and generation."""
+        cached_table, by_key = self._similars
+        if cached_table is not r.table or len(by_key) > SIMILAR_CACHE:
+            by_key = {}
+            self._similars = (r.table, by_key)
+        key = (doc.doc_id, clearance)
+        if key not in by_key:
+            by_key[key] = similar_documents(r.searcher, r.table, doc, passages,
+                                            r.table.visible(clearance))
+        return by_key[key]
 
     def glossary(self, clearance: Marking) -> tuple[GlossaryEntry, ...]:
         """Return the acronym glossary visible at `clearance`."""

@@ -7,6 +7,8 @@ the indexer's reason. Requests that arrive during a build are served by one more
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import queue
 import threading
 import time
 from pathlib import Path
@@ -94,13 +96,19 @@ class IndexQueue:
                                         "indexing stopped with an internal error (logged)")
 
     def _build(self) -> BuildReport | None:
-        """Return the report of an incremental build; None if the index stayed locked."""
+        """Return the report of an incremental build; None if the index stayed locked.
+
+        The build runs in a child process: the writer is CPU-bound Python, and in this
+        (server) process it would hold the interpreter lock against every request.
+        """
         for attempt in range(LOCKED_RETRIES):
-            try:
-                return build_index(self.corpus_dir, self.index_dir, self.taxonomy, workers=1)
-            except BuildLocked:
-                log.info("index busy, retrying (%d/%d)", attempt + 1, LOCKED_RETRIES)
-                time.sleep(self.retry_pause_s)
+            outcome, value = _build_in_child(self.corpus_dir, self.index_dir, self.taxonomy)
+            if outcome == "ok":
+                return value
+            if outcome == "error":
+                raise RuntimeError(f"the index build failed: {value}")
+            log.info("index busy, retrying (%d/%d)", attempt + 1, LOCKED_RETRIES)
+            time.sleep(self.retry_pause_s)
         return None
 
     def _settle(self, pending, report: BuildReport | None) -> None:
@@ -117,3 +125,30 @@ class IndexQueue:
                 self.uploads.set_status([u.id], INDEXED)
             else:
                 self.uploads.set_status([u.id], FAILED, "the file is gone from the corpus folder")
+
+
+def _child_build(results, corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy) -> None:
+    """Run one incremental build (in a spawned child) and send back its outcome."""
+    try:
+        results.put(("ok", build_index(corpus_dir, index_dir, taxonomy, workers=1)))
+    except BuildLocked as exc:
+        results.put(("locked", str(exc)))
+
+
+def _build_in_child(corpus_dir: Path, index_dir: Path,
+                    taxonomy: Taxonomy) -> tuple[str, BuildReport | str | None]:
+    """Return ("ok", report), ("locked", reason) or ("error", reason) of a build in a child."""
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    child = ctx.Process(target=_child_build, args=(results, corpus_dir, index_dir, taxonomy),
+                        name="kb-upload-build")
+    child.start()
+    while True:
+        try:
+            outcome = results.get(timeout=1.0)
+            break
+        except queue.Empty:
+            if not child.is_alive():
+                return "error", f"the build process exited with code {child.exitcode}"
+    child.join()
+    return outcome
