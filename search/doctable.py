@@ -5,7 +5,9 @@ over documents are then vector operations instead of index reads.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.query import Term
@@ -32,6 +34,36 @@ class FacetColumn:
         return self.matrix[:, cols].any(axis=1)
 
 
+class PostingsCache:
+    """A thread-safe LRU of per-term document postings arrays, bounded in bytes."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the cached arrays for `key`, or None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
+        """Cache `value`, evicting the least recently used entries past the byte budget."""
+        size = sum(a.nbytes for a in value)
+        with self._lock:
+            if key in self._items or size > self.max_bytes:
+                return
+            self._items[key] = value
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= sum(a.nbytes for a in old)
+
+
 @dataclass(frozen=True)
 class DocTable:
     """Every document of one index generation, in a fixed order (the document ordinal)."""
@@ -45,6 +77,7 @@ class DocTable:
     record_doc: np.ndarray       # Whoosh docnum -> ordinal for document records, else -1
     text_len: np.ndarray         # per ordinal: terms in the document-level text field
     title_len: np.ndarray        # per ordinal: terms in the document record's title
+    postings: PostingsCache = field(default_factory=PostingsCache, compare=False)
 
     def visible(self, clearance: Marking) -> np.ndarray:
         """Return a bool mask of the documents a viewer at `clearance` may see."""

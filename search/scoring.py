@@ -104,7 +104,18 @@ class DocScorer:
         return DocScores(mask, score)
 
     def _postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (document ordinals, term frequencies) of a term in document records."""
+        """Return (document ordinals, term frequencies) of a term in document records.
+
+        Cached per index generation (on the table): reading postings is the hot path.
+        """
+        key = (fieldname, text)
+        found = self.table.postings.get(key)
+        if found is None:
+            found = self._read_postings(fieldname, text)
+            self.table.postings.put(key, found)
+        return found
+
+    def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         if (fieldname, text) not in self.reader:
             return np.array([], dtype=np.int64), np.array([])
         items = self.reader.postings(fieldname, text).items_as("weight")
@@ -121,14 +132,23 @@ class DocScorer:
         if key not in self._phrases:
             if self.deadline is not None:
                 self.deadline.check()
-            docnums = np.fromiter(self.searcher.docs_for_query(wq.Phrase(field, q.words)),
-                                  dtype=np.int64)
             mask = np.zeros(self.n, dtype=bool)
-            ords = self.table.record_doc[docnums] if len(docnums) else docnums
-            mask[ords[ords >= 0]] = True
+            mask[self._phrase_docs(field, q.words)] = True
             words = [self._term(q.fieldname, w) for w in q.words]
             self._phrases[key] = DocScores(mask, np.where(mask, sum(w.score for w in words), 0.0))
         return self._phrases[key]
+
+    def _phrase_docs(self, field: str, words: list[str]) -> np.ndarray:
+        """Return the ordinals of documents holding the phrase (cached per generation)."""
+        key = ("phrase:" + field, "\x00".join(words))
+        found = self.table.postings.get(key)
+        if found is None:
+            docnums = np.fromiter(self.searcher.docs_for_query(wq.Phrase(field, words)),
+                                  dtype=np.int64)
+            ords = self.table.record_doc[docnums] if len(docnums) else docnums
+            found = (ords[ords >= 0], np.array([]))
+            self.table.postings.put(key, found)
+        return found[0]
 
     def _prefix(self, q: wq.Prefix) -> DocScores:
         """Match every index term starting with the prefix (at most MAX_PREFIX_TERMS)."""

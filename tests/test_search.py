@@ -175,3 +175,17 @@ def test_fielded_term_with_words_keeps_highlighted_snippets(kb):
     res = kb.search(SearchRequest(text="type:minutes co-chairs"), Marking.RESTRICTED)
     assert res.total > 0 and all(h.type == "minutes" for h in res.hits)
     assert any(f.is_match for h in res.hits for s in h.snippets for f in s.fragments)
+
+
+def test_postings_cache_evicts_least_recently_used_past_its_byte_budget():
+    import numpy as np
+    from search.doctable import PostingsCache
+    cache = PostingsCache(max_bytes=3 * 800)
+    arrays = {k: (np.zeros(50), np.zeros(50)) for k in "abcd"}        # 800 bytes each
+    for k in "abc":
+        cache.put(("t", k), arrays[k])
+    assert cache.get(("t", "a")) is arrays["a"]                          # a is now most recent
+    cache.put(("t", "d"), arrays["d"])
+    assert cache.get(("t", "b")) is None and cache.get(("t", "a")) is arrays["a"]
+    cache.put(("t", "huge"), (np.zeros(1000), np.zeros(1000)))           # over budget: not kept
+    assert cache.get(("t", "huge")) is None
