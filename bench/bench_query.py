@@ -8,10 +8,15 @@ GET /api/search through the Flask test client of `create_app({"TESTING": True, "
 p50/p95/max per class and overall are reported (the first request, which loads the document
 table, is reported apart as "cold"). The same query texts then run on a bare Whoosh searcher of
 a bare index of the same passage texts (ID + TEXT(stored, kb_analyzer()), left in INDEX_DIR-bare
-by bench_index.py --keep-index, or written here from the index's stored passages):
+by bench_index.py --keep-index, or written here from the index's stored passages - schema >= 4
+stores the passage text in BODY, see bench_index.stored_passages - or given with --bare-dir):
 `searcher.search(QueryParser("text", schema).parse(q), limit=10)` plus highlights of the top
 10, one searcher reused. Targets at 10k docs: p95 <= 150 ms overall,
 no class above 300 ms (p95).
+Per request, wall ms and thread CPU ms are recorded (the test client runs the request in this
+thread, so CPU ms is its cost; use it when the shared machine is busy).
+Facet classes go through the API parameters (loe=, type=, ...), which schema 7 evaluates on the
+document table (no per-passage facet fields), so the query set is unchanged across schemas.
 `--profile-class CLASS` re-runs that class's API queries under cProfile and prints the top costs.
 """
 from __future__ import annotations
@@ -136,30 +141,38 @@ def _stats(ms: list[float]) -> dict:
             "p95": round(float(np.percentile(a, 95)), 1), "max": round(float(a.max()), 1)}
 
 
-def run_api(client, queries, rounds: int) -> tuple[dict, list]:
+def run_api(client, queries, rounds: int) -> tuple[dict, list, dict, dict]:
+    """Return (wall ms per class, errors, totals per class, CPU ms per class).
+
+    The test client runs the request in this thread, so thread CPU time is the request's CPU
+    cost: the noise-robust number on a shared machine (wall includes waiting for the cores).
+    """
     samples: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     errors, totals = [], {}
     for _ in range(rounds):
         for cls, params in queries:
             url = "/api/search?" + urlencode(params)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             resp = client.get(url)
             ms = (time.perf_counter() - t0) * 1000
             samples.setdefault(cls, []).append(ms)
+            cpu.setdefault(cls, []).append((time.thread_time() - c0) * 1000)
             if resp.status_code != 200:
                 errors.append((cls, params, resp.status_code, resp.get_json()))
             else:
                 totals.setdefault(cls, []).append(resp.get_json()["total"])
-    return samples, errors, totals
+    return samples, errors, totals, cpu
 
 
-def bare_index(index_dir: Path):
+def bare_index(index_dir: Path, bare_dir: Path | None = None):
     """Return the bare index (ID + TEXT(stored, kb_analyzer())) of the same passages.
 
-    bench_index.py --keep-index DIR leaves it in DIR-bare; otherwise it is written now.
+    bench_index.py --keep-index DIR leaves it in DIR-bare; otherwise it is written now
+    (`--bare-dir` reuses another one, e.g. of an older schema over the same corpus).
     """
     from bench_index import bare_write, stored_passages
-    bare_dir = Path(str(index_dir) + "-bare")
+    bare_dir = bare_dir or Path(str(index_dir) + "-bare")
     if not (bare_dir.is_dir() and whoosh_index.exists_in(str(bare_dir))):
         shutil.rmtree(bare_dir, ignore_errors=True)
         bare_dir.mkdir(parents=True)
@@ -190,6 +203,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--profile-class", action="append", default=[])
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--bare-dir", type=Path,
+                    help="bare index to compare with (default INDEX_DIR-bare, written if missing)")
     a = ap.parse_args(argv)
     from app import create_app
     gen = f.current_generation(a.index_dir)
@@ -200,33 +215,41 @@ def main(argv=None) -> int:
     app = create_app({"TESTING": True, "INDEX_DIR": str(a.index_dir)})
     client = app.test_client()
 
-    t0 = time.perf_counter()
+    load_before = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.thread_time()
     first = client.get("/api/search?q=defense")
     cold_ms = (time.perf_counter() - t0) * 1000
+    cold_cpu_ms = (time.thread_time() - c0) * 1000
     assert first.status_code == 200, first.get_json()
-    samples, errors, totals = run_api(client, queries, a.rounds)
-    bare_index(a.index_dir)
+    samples, errors, totals, cpu = run_api(client, queries, a.rounds)
+    load_after = os.getloadavg()
+    bare_index(a.index_dir, a.bare_dir)
     t0 = time.perf_counter()
-    bare_ix = bare_index(a.index_dir)
+    bare_ix = bare_index(a.index_dir, a.bare_dir)
     with bare_ix.searcher():
         pass
     bare_open_ms = (time.perf_counter() - t0) * 1000
     bare = run_bare(bare_ix, queries)
 
     res = {"index": str(a.index_dir), "queries": len(queries), "rounds": a.rounds,
-           "cold_first_query_ms": round(cold_ms, 1), "bare_open_ms": round(bare_open_ms, 1),
+           "cold_first_query_ms": round(cold_ms, 1), "cold_first_query_cpu_ms": round(cold_cpu_ms, 1),
+           "bare_open_ms": round(bare_open_ms, 1),
+           "bare_dir": str(a.bare_dir or str(a.index_dir) + "-bare"),
+           "loadavg_before": [round(x, 2) for x in load_before],
+           "loadavg_after_api": [round(x, 2) for x in load_after],
            "loadavg_1m": round(os.getloadavg()[0], 2), "classes": {},
            "errors": [f"{c} {p} -> {s} {j}" for c, p, s, j in errors]}
     all_api = [x for v in samples.values() for x in v]
     all_bare = [x for v in bare.values() for x in v]
     for cls in samples:
-        row = {"api": _stats(samples[cls]),
+        row = {"api": _stats(samples[cls]), "api_cpu": _stats(cpu[cls]),
                "mean_total_docs": round(float(np.mean(totals[cls])), 1) if totals.get(cls) else None}
         if cls in bare:
             row["bare"] = _stats(bare[cls])
             row["ratio_p50"] = round(row["api"]["p50"] / max(row["bare"]["p50"], 1e-3), 1)
         res["classes"][cls] = row
     res["overall"] = {"api": _stats(all_api), "bare": _stats(all_bare),
+                      "api_cpu": _stats([x for v in cpu.values() for x in v]),
                       "ratio_p50": round(_stats(all_api)["p50"] / _stats(all_bare)["p50"], 1)}
     _print(res)
     for cls in a.profile_class:
@@ -248,20 +271,21 @@ def main(argv=None) -> int:
 
 def _print(res: dict) -> None:
     print(f"\n== queries on {res['index']} ({res['queries']} queries x {res['rounds']}; "
-          f"load avg {res['loadavg_1m']}) ==")
-    print(f"cold first query (loads the document table): {res['cold_first_query_ms']} ms; "
+          f"load avg before {res['loadavg_before']}, after the API run {res['loadavg_after_api']}) ==")
+    print(f"cold first query (loads the document table): {res['cold_first_query_ms']} ms "
+          f"({res['cold_first_query_cpu_ms']} ms CPU); "
           f"bare open_dir + searcher: {res['bare_open_ms']} ms")
-    print(f"{'class':10s} {'n':>3s} {'api p50':>8s} {'p95':>7s} {'max':>7s} | {'bare p50':>8s} "
-          f"{'p95':>7s} {'max':>7s} | {'ratio':>5s} {'docs':>7s}")
+    print(f"{'class':10s} {'n':>3s} {'api p50':>8s} {'p95':>7s} {'max':>7s} | {'cpu p50':>7s} "
+          f"{'p95':>7s} | {'bare p50':>8s} {'p95':>7s} {'max':>7s} | {'ratio':>5s} {'docs':>7s}")
     rows = list(res["classes"].items()) + [("OVERALL", res["overall"])]
     for cls, row in rows:
-        api, bare = row["api"], row.get("bare")
+        api, bare, c = row["api"], row.get("bare"), row["api_cpu"]
         b = (f"{bare['p50']:8.1f} {bare['p95']:7.1f} {bare['max']:7.1f}" if bare
              else f"{'-':>8s} {'-':>7s} {'-':>7s}")
         ratio = f"{row['ratio_p50']:5.1f}" if "ratio_p50" in row else "    -"
         docs = row.get("mean_total_docs")
         print(f"{cls:10s} {api['n']:3d} {api['p50']:8.1f} {api['p95']:7.1f} {api['max']:7.1f} | "
-              f"{b} | {ratio} {docs if docs is not None else '':>7}")
+              f"{c['p50']:7.1f} {c['p95']:7.1f} | {b} | {ratio} {docs if docs is not None else '':>7}")
     if res["errors"]:
         print(f"{len(res['errors'])} errors:")
         for e in res["errors"][:10]:
