@@ -189,3 +189,19 @@ def test_postings_cache_evicts_least_recently_used_past_its_byte_budget():
     assert cache.get(("t", "b")) is None and cache.get(("t", "a")) is arrays["a"]
     cache.put(("t", "huge"), (np.zeros(1000), np.zeros(1000)))           # over budget: not kept
     assert cache.get(("t", "huge")) is None
+
+
+@pytest.mark.parametrize("phrase", ["civilian control", "multinational joint commission",
+                                    "the the", "defense", "цивільного контролю", "no such words here"])
+def test_phrase_matching_agrees_with_whoosh(index_dir, phrase):
+    """Our position check must find exactly the documents Whoosh's span matcher finds."""
+    from whoosh import index as whoosh_index
+    from whoosh import query as wq
+    from indexer import schema as f
+    from indexer.analysis import terms
+    from search.scoring import phrase_docnums
+    words = [t.text for t in terms(phrase)]
+    ix = whoosh_index.open_dir(str(f.current_generation(index_dir)))
+    with ix.searcher() as s:
+        expected = sorted(s.docs_for_query(wq.Phrase(f.DOC_TEXT, words)))
+        assert phrase_docnums(s.reader(), f.DOC_TEXT, words) == expected
