@@ -93,12 +93,27 @@ class DocTable:
         return mask
 
 
-def load_doc_table(searcher: Searcher, overlay: DocOverlay | None = None) -> DocTable:
+def load_doc_table(searcher: Searcher, overlay: DocOverlay | None = None,
+                   decoded: dict[str, IndexedDocument] | None = None) -> DocTable:
     """Return the document table for the index `searcher` reads, with people's corrections
-    (tags, raised markings) from `overlay` applied to every document."""
+    (tags, raised markings) from `overlay` applied to every document.
+
+    `decoded` maps stored document JSON to its decoded record: pass the map of the previous
+    load (it is refilled with this load's documents) so a reload after an upload only
+    decodes what changed.
+    """
     overlay = overlay or DocOverlay()
-    docs = tuple(overlay.apply(decode_document(stored[f.DOC_JSON]))
-                 for stored in searcher.documents(**{f.KIND: f.KIND_DOC}))
+    previous = dict(decoded) if decoded is not None else {}
+    if decoded is not None:
+        decoded.clear()
+    records = []
+    for stored in searcher.documents(**{f.KIND: f.KIND_DOC}):
+        raw = stored[f.DOC_JSON]
+        record = previous.get(raw) or decode_document(raw)
+        if decoded is not None:
+            decoded[raw] = record
+        records.append(record)
+    docs = tuple(overlay.apply(r) for r in records)
     docs = tuple(sorted(docs, key=lambda d: d.doc_id))
     ordinal = {d.doc_id: i for i, d in enumerate(docs)}
     passage_doc, record_doc = _owners(searcher, ordinal)

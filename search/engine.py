@@ -52,6 +52,7 @@ class Engine:
         self.corrections = corrections     # people's corrections, overlaid on every table
         self._lock = threading.Lock()
         self._loading = threading.Lock()
+        self._decoded: dict = {}     # stored document JSON -> decoded record, across reloads
         self._gen: Path | None = None
         self._ix: whoosh_index.Index | None = None
         self._tables: dict[tuple, tuple[DocTable, Vocabulary]] = {}
@@ -108,7 +109,8 @@ class Engine:
             with self._lock:
                 cached = self._tables.get(key)
             if cached is None:
-                cached = (load_doc_table(searcher, overlay), Vocabulary.load(Path(key[0])))
+                cached = (load_doc_table(searcher, overlay, self._decoded),
+                          Vocabulary.load(Path(key[0])))
                 with self._lock:
                     self._tables = {key: cached}
         return cached
