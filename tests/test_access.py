@@ -591,3 +591,44 @@ def test_audit_log_never_holds_passwords(team_app):
 def test_local_mode_banner_is_gone_in_team_mode(team_app):
     html = client_for(team_app, "int").get("/").get_data(as_text=True)
     assert "data-local-mode" not in html and 'data-user="int"' in html
+
+
+def test_serve_runs_several_worker_processes_on_one_port(index_dir, tmp_path):
+    """`flask serve --workers 2`: both processes answer on one port; SIGTERM stops them all."""
+    import json as _json
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, KB_INDEX_DIR=str(index_dir), KB_DATA_DIR=str(tmp_path / "data"),
+               KB_CORPUS_DIR=str(TEST_CORPUS))
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "serve", "--port",
+                             str(port), "--workers", "2", "--threads", "2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline, answered = time.monotonic() + 30, None
+        while time.monotonic() < deadline and answered is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=", timeout=5) as r:
+                    answered = _json.load(r)["total"]
+            except OSError:
+                time.sleep(0.2)
+        assert answered and answered > 0
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+        assert len(children.stdout.split()) >= 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    deadline, left = time.monotonic() + 10, "?"
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True,
+                              text=True).stdout.strip()
+    assert left == ""

@@ -1,6 +1,10 @@
 """CLI: `flask --app app user ...` to manage users and tokens, `serve` to run waitress safely."""
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
 import sys
 
 import click
@@ -135,12 +139,38 @@ def _serve_command(app: Flask) -> click.Command:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
     @click.option("--threads", default=8, show_default=True, type=int)
-    def serve_command(host: str, port: int, threads: int) -> None:
+    @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16),
+                  help="Processes sharing the port (one Python process uses one core).")
+    def serve_command(host: str, port: int, threads: int, workers: int) -> None:
         """Serve with waitress; refuses a non-loopback host in local mode."""
         problem = bind_problem(host, is_team_mode(app), app.debug)
         if problem:
             raise UnsafeBind(problem)
-        from waitress import serve
-        serve(app, host=host, port=port, threads=threads)
+        _serve_forked(app, host, port, threads, workers)
 
     return serve_command
+
+
+def _serve_forked(app: Flask, host: str, port: int, threads: int, workers: int) -> None:
+    """Run `workers` waitress processes accepting on one listening socket.
+
+    The socket is opened before forking; nothing else is (the index and SQLite open lazily
+    per process). The parent serves too and stops its children when it exits.
+    """
+    from waitress import serve
+    sock = socket.create_server((host, port), backlog=1024)
+    children = []
+    for _ in range(workers - 1):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            serve(app, sockets=[sock], threads=threads)
+            os._exit(0)
+        children.append(pid)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        serve(app, sockets=[sock], threads=threads)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
