@@ -67,15 +67,24 @@ def parse_query(text: str, validate_value=None, acronyms: Mapping[str, str] | No
 
 def _join_long_forms(tokens: list[tuple[str, str]], acronyms: Mapping[str, str]) -> list[tuple[str, str]]:
     """Return tokens with each run of plain words that spells a long form merged into one."""
-    longs = sorted(((tuple(w.lower() for w in long.split()), short)
-                    for short, long in acronyms.items()), key=lambda x: -len(x[0]))
+    longs = {tuple(w.lower() for w in long.split()): short for short, long in acronyms.items()}
+
+    def match(run: list[tuple[str, str]]) -> tuple[str, str] | None:
+        if not all(k == "word" for k, _ in run):
+            return None
+        short = longs.get(tuple(v.lower() for _, v in run))
+        return ("long", " ".join(v for _, v in run) + "\x00" + short) if short else None
+    return _merge_runs(tokens, max(map(len, longs), default=0), match)
+
+
+def _merge_runs(tokens: list[tuple[str, str]], longest: int, match) -> list[tuple[str, str]]:
+    """Return tokens with the longest runs that `match` turns into one token merged, greedily."""
     out, i = [], 0
     while i < len(tokens):
-        for words_, short in longs:
-            n = len(words_)
-            run = tokens[i:i + n]
-            if len(run) == n and all(k == "word" and v.lower() == w for (k, v), w in zip(run, words_)):
-                out.append(("long", " ".join(v for _, v in run) + "\x00" + short))
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            merged = match(tokens[i:i + n])
+            if merged is not None:
+                out.append(merged)
                 i += n
                 break
         else:
@@ -95,24 +104,14 @@ def _content_key(text: str) -> tuple[str, ...]:
 def _join_equivalents(tokens: list[tuple[str, str]],
                       groups: Sequence[tuple[str, ...]]) -> list[tuple[str, str]]:
     """Return tokens with each run of plain words matching an equivalents phrase merged."""
-    index = {_content_key(p): i for i, g in enumerate(groups) for p in g if _content_key(p)}
-    if not index:
-        return tokens
-    out, i = [], 0
-    while i < len(tokens):
-        for n in range(min(MAX_EQUIVALENT_WORDS, len(tokens) - i), 0, -1):
-            run = tokens[i:i + n]
-            if not all(_is_plain(tok) for tok in run):
-                continue
-            key = _content_key(" ".join(v for _, v in run))
-            if key in index:
-                out.append(("equiv", " ".join(v for _, v in run) + "\x00" + str(index[key])))
-                i += n
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
+    index = {key: i for i, g in enumerate(groups) for p in g if (key := _content_key(p))}
+
+    def match(run: list[tuple[str, str]]) -> tuple[str, str] | None:
+        if not all(_is_plain(tok) for tok in run):
+            return None
+        group = index.get(_content_key(" ".join(v for _, v in run)))
+        return None if group is None else ("equiv", " ".join(v for _, v in run) + "\x00" + str(group))
+    return _merge_runs(tokens, MAX_EQUIVALENT_WORDS, match) if index else tokens
 
 
 def _is_plain(token: tuple[str, str]) -> bool:
