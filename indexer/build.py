@@ -32,6 +32,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import schema as f
 from indexer.records import BuildReport, Failure, ParsedDocument, Taxonomy
+from indexer.storage import GracefulStorage
 from indexer.scan import (CorpusFile, ManifestEntry, read_manifest, scan_corpus,
                           write_manifest)
 from indexer.worker import init_worker, parse_in_worker
@@ -42,9 +43,10 @@ FILE_TIMEOUT_S = 60.0
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
 LOCK_WAIT_S = 15.0
-# Incremental updates (uploads) add a segment without merging: a merge deletes segment files
-# that searchers opened earlier may still read lazily. Only past this many segments does an
-# update merge (full rebuilds always write one segment into a fresh generation).
+# Incremental updates (uploads) add a segment without merging; past this many segments an
+# update merges, and the merged-away files are deleted only after a grace period
+# (indexer/storage.py), since searchers opened earlier read them lazily. Full rebuilds
+# write one segment into a fresh generation.
 MERGE_AT_SEGMENTS = 16
 IN_FLIGHT = 32                      # parse results buffered ahead of the writer
 FRESH_NS = 2 * 10**9                # files modified this recently are re-checked next run
@@ -133,7 +135,8 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
             progress: Progress | None, fresh: bool, limits: _Limits) -> _Tally:
     """Bring the generation folder `gen` in line with the corpus; return the counts."""
     fresh_before = time.time_ns() - FRESH_NS
-    ix = whoosh_index.create_in(gen, f.build_schema()) if fresh else whoosh_index.open_dir(gen)
+    ix = (whoosh_index.create_in(gen, f.build_schema()) if fresh
+          else GracefulStorage(gen).open_index())    # merged-away files outlive readers
     scan = scan_corpus(corpus_dir)
     manifest = {} if fresh else read_manifest(gen / f.MANIFEST_FILE)
     with ix.searcher() as s:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from whoosh.query import Term
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer import schema as f
@@ -77,7 +78,39 @@ class DocTable:
     record_doc: np.ndarray       # Whoosh docnum -> ordinal for document records, else -1
     text_len: np.ndarray         # per ordinal: terms in the document-level text field
     title_len: np.ndarray        # per ordinal: terms in the document record's title
-    postings: PostingsCache = field(default_factory=PostingsCache, compare=False)
+    segments: tuple[tuple[str, int], ...] = ()      # (segment id, docnum offset) in order
+    # term postings per segment (docnums in the segment), shared by the tables of one index
+    segment_postings: PostingsCache = field(default_factory=PostingsCache, compare=False)
+    # per-table cache (ordinals): phrase matches
+    postings: PostingsCache = field(default_factory=lambda: PostingsCache(32 * 1024 * 1024),
+                                    compare=False)
+
+    def term_postings(self, reader: IndexReader, fieldname: str,
+                      text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (document ordinals, term frequencies) of a term in the document records.
+
+        `reader` must read this table's generation. Postings are cached per segment, so
+        the cache survives uploads (which add a segment) and deleted records drop out here.
+        """
+        chunks = []
+        leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
+                  if leaf.segment() is not None]
+        if [sid for sid, _ in self.segments] != [leaf.segment().segment_id() for leaf, _ in leaves]:
+            raise ValueError("the reader does not read this table's index generation")
+        for (sid, offset), (leaf, _) in zip(self.segments, leaves):
+            key = (sid, fieldname + "\x00" + text)
+            found = self.segment_postings.get(key)
+            if found is None:
+                found = _leaf_postings(leaf, fieldname, text)
+                self.segment_postings.put(key, found)
+            if len(found[0]):
+                chunks.append((found[0] + offset, found[1]))
+        if not chunks:
+            return np.array([], dtype=np.int64), np.array([])
+        docnums = np.concatenate([c[0] for c in chunks])
+        ords = self.record_doc[docnums]
+        keep = ords >= 0
+        return ords[keep].astype(np.int64), np.concatenate([c[1] for c in chunks])[keep]
 
     def visible(self, clearance: Marking) -> np.ndarray:
         """Return a bool mask of the documents a viewer at `clearance` may see."""
@@ -93,38 +126,146 @@ class DocTable:
         return mask
 
 
+@dataclass(frozen=True)
+class SegmentPart:
+    """What one Whoosh segment holds for the table, read once per segment.
+
+    Segments never change once written except that documents in them get deleted (and
+    deletions only grow), so a part is cached by segment id across index generations and
+    only the deletions are applied again on each load.
+    """
+
+    records: tuple[tuple[int, IndexedDocument], ...]    # (docnum in segment, document record)
+    text_len: np.ndarray         # per entry of `records`: terms in DOC_TEXT
+    title_len: np.ndarray        # per entry of `records`: terms in DOC_TITLE
+    owner_ids: tuple[str, ...]   # the distinct DOC_ID values in the segment
+    owner_codes: np.ndarray      # docnum in segment -> index into owner_ids (-1: none)
+    facets: tuple[FacetColumn, ...]      # per FACETS name, rows = entries of `records`
+
+
+SegmentParts = dict[str, SegmentPart]
+
+
 def load_doc_table(searcher: Searcher, overlay: DocOverlay | None = None,
-                   decoded: dict[str, IndexedDocument] | None = None) -> DocTable:
+                   parts: SegmentParts | None = None,
+                   segment_postings: PostingsCache | None = None) -> DocTable:
     """Return the document table for the index `searcher` reads, with people's corrections
     (tags, raised markings) from `overlay` applied to every document.
 
-    `decoded` maps stored document JSON to its decoded record: pass the map of the previous
-    load (it is refilled with this load's documents) so a reload after an upload only
-    decodes what changed.
+    `parts` caches what each segment contributes, by segment id: pass the dict of the
+    previous load (it is refilled with this load's segments) so a reload after an upload
+    reads only the new segment. `segment_postings` caches term postings per segment the
+    same way (see DocTable.term_postings).
     """
     overlay = overlay or DocOverlay()
-    previous = dict(decoded) if decoded is not None else {}
-    if decoded is not None:
-        decoded.clear()
-    records = []
-    for stored in searcher.documents(**{f.KIND: f.KIND_DOC}):
-        raw = stored[f.DOC_JSON]
-        record = previous.get(raw) or decode_document(raw)
-        if decoded is not None:
-            decoded[raw] = record
-        records.append(record)
-    docs = tuple(overlay.apply(r) for r in records)
-    docs = tuple(sorted(docs, key=lambda d: d.doc_id))
+    previous = parts if parts is not None else {}
+    leaves = _leaves(searcher)
+    used: SegmentParts = {}
+    live: list[tuple[int, IndexedDocument, int, int]] = []     # (docnum, record, part, row)
+    for sid, leaf, offset in leaves:
+        part = used[sid] = previous.get(sid) or _read_part(leaf)
+        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
+        live += [(offset + n, record, len(used) - 1, i)
+                 for i, (n, record) in enumerate(part.records) if n not in deleted]
+    if parts is not None:           # forget segments merged away
+        parts.clear()
+        parts.update(used)
+    live.sort(key=lambda entry: entry[1].doc_id)
+    docs = tuple(overlay.apply(record) for _, record, _, _ in live)
     ordinal = {d.doc_id: i for i, d in enumerate(docs)}
-    passage_doc, record_doc = _owners(searcher, ordinal)
+    total = searcher.reader().doc_count_all()
+    record_doc = np.full(total, -1, dtype=np.int32)
+    record_doc[[docnum for docnum, _, _, _ in live]] = np.arange(len(live), dtype=np.int32)
+    by_part = list(used.values())
+    starts = np.cumsum([0] + [len(part.records) for part in by_part])
+    rows = np.array([starts[k] + i for _, _, k, i in live], dtype=np.int64)  # in the parts
+    corrected = [(o, doc) for o, (doc, entry) in enumerate(zip(docs, live)) if doc is not entry[1]]
     return DocTable(
         docs=docs, ordinal=ordinal,
         marking=np.array([int(d.meta.marking) for d in docs], dtype=np.int8),
         dates=np.array([d.meta.date or "" for d in docs], dtype=object),
-        facets={name: _facet_column(docs, name) for name in FACETS},
-        passage_doc=passage_doc, record_doc=record_doc,
-        text_len=_lengths(searcher, record_doc, len(docs), f.DOC_TEXT),
-        title_len=_lengths(searcher, record_doc, len(docs), f.DOC_TITLE))
+        facets={name: _joined_column([part.facets[k] for part in by_part], rows, corrected, name)
+                for k, name in enumerate(FACETS)},
+        passage_doc=_passage_owners(leaves, used, ordinal, record_doc, total),
+        record_doc=record_doc,
+        text_len=_joined([part.text_len for part in by_part])[rows],
+        title_len=_joined([part.title_len for part in by_part])[rows],
+        segments=tuple((sid, offset) for sid, _, offset in leaves),
+        segment_postings=segment_postings or PostingsCache())
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0)
+
+
+def _joined_column(columns: list[FacetColumn], rows: np.ndarray,
+                   corrected: list[tuple[int, IndexedDocument]], facet: str) -> FacetColumn:
+    """Join the segments' columns of one facet, keep `rows` (in table order), then redo the
+    rows of documents whose tags people corrected."""
+    fixed = {o: facet_values_of(doc, facet) for o, doc in corrected}
+    values = tuple(sorted({v for c in columns for v in c.values}
+                          | {v for vals in fixed.values() for v in vals}))
+    index = {v: i for i, v in enumerate(values)}
+    whole = np.zeros((sum(len(c.matrix) for c in columns), max(1, len(values))), dtype=bool)
+    start = 0
+    for c in columns:
+        if c.values:
+            whole[start:start + len(c.matrix), [index[v] for v in c.values]] = c.matrix
+        start += len(c.matrix)
+    matrix = whole[rows]
+    for o, vals in fixed.items():
+        matrix[o] = False
+        matrix[o, [index[v] for v in vals]] = True
+    held = matrix.any(axis=0)               # values only deleted documents had drop out
+    if values and not held.all():
+        values = tuple(v for v, keep in zip(values, held) if keep)
+        matrix = matrix[:, held] if values else np.zeros((len(rows), 1), dtype=bool)
+    return FacetColumn(values, matrix)
+
+
+def _leaves(searcher: Searcher) -> list[tuple[str, Any, int]]:
+    """Return (segment id, segment reader, docnum offset) of every segment being read."""
+    return [(leaf.segment().segment_id(), leaf, offset)
+            for leaf, offset in searcher.reader().leaf_readers() if leaf.segment() is not None]
+
+
+def _read_part(leaf) -> SegmentPart:
+    """Read one segment's document records, their field lengths and every docnum's owner."""
+    records = []
+    if (f.KIND, f.KIND_DOC) in leaf:
+        for n in leaf.postings(f.KIND, f.KIND_DOC).all_ids():
+            records.append((n, decode_document(leaf.stored_fields(n)[f.DOC_JSON])))
+    ids: dict[str, int] = {}
+    codes = np.full(leaf.doc_count_all(), -1, dtype=np.int32)
+    if leaf.has_column(f.DOC_ID):
+        values = (v.decode() if isinstance(v, bytes) else v for v in leaf.column_reader(f.DOC_ID))
+        codes[:] = [ids.setdefault(v, len(ids)) if v else -1 for v in values]
+    return SegmentPart(
+        records=tuple(records),
+        text_len=np.array([leaf.doc_field_length(n, f.DOC_TEXT, 0) for n, _ in records],
+                          dtype=np.float64),
+        title_len=np.array([leaf.doc_field_length(n, f.DOC_TITLE, 0) for n, _ in records],
+                           dtype=np.float64),
+        owner_ids=tuple(ids), owner_codes=codes,
+        facets=tuple(_facet_column([facet_values_of(r, name) for _, r in records])
+                     for name in FACETS))
+
+
+def _passage_owners(leaves, parts: SegmentParts, ordinal: dict[str, int],
+                    record_doc: np.ndarray, total: int) -> np.ndarray:
+    """Return Whoosh docnum -> ordinal of the owning document for live passages, else -1."""
+    owner = np.full(total, -1, dtype=np.int32)
+    for sid, leaf, offset in leaves:
+        part = parts[sid]
+        if not part.owner_ids:
+            continue
+        of_id = np.array([ordinal.get(i, -1) for i in part.owner_ids] + [-1], dtype=np.int32)
+        owner[offset:offset + len(part.owner_codes)] = of_id[part.owner_codes]  # -1 -> last
+        if leaf.has_deletions():
+            dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+            owner[offset + dead] = -1
+    owner[record_doc >= 0] = -1
+    return owner
 
 
 def facet_values_of(doc: IndexedDocument, facet: str) -> tuple[str, ...]:
@@ -142,38 +283,21 @@ def facet_values_of(doc: IndexedDocument, facet: str) -> tuple[str, ...]:
     raise KeyError(facet)
 
 
-def _facet_column(docs: tuple[IndexedDocument, ...], facet: str) -> FacetColumn:
-    per_doc = [facet_values_of(d, facet) for d in docs]
+def _facet_column(per_doc: list[tuple[str, ...]]) -> FacetColumn:
     values = tuple(sorted({v for vals in per_doc for v in vals}))
     index = {v: i for i, v in enumerate(values)}
-    matrix = np.zeros((len(docs), max(1, len(values))), dtype=bool)
-    for row, vals in enumerate(per_doc):
-        for v in vals:
-            matrix[row, index[v]] = True
+    pairs = [(row, index[v]) for row, vals in enumerate(per_doc) for v in vals]
+    matrix = np.zeros((len(per_doc), max(1, len(values))), dtype=bool)
+    if pairs:
+        rows, cols = zip(*pairs)
+        matrix[list(rows), list(cols)] = True
     return FacetColumn(values, matrix)
 
 
-def _owners(searcher: Searcher, ordinal: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Return (passage docnum -> ordinal, document-record docnum -> ordinal); -1 elsewhere."""
-    reader = searcher.reader()
-    owner = np.full(reader.doc_count_all(), -1, dtype=np.int32)
-    for leaf, offset in reader.leaf_readers():
-        if leaf.has_column(f.DOC_ID):
-            values = list(leaf.column_reader(f.DOC_ID))
-            owner[offset:offset + len(values)] = [
-                ordinal.get(v.decode() if isinstance(v, bytes) else v, -1) for v in values]
-    records = np.fromiter(searcher.docs_for_query(Term(f.KIND, f.KIND_DOC)), dtype=np.int64)
-    record_doc = np.full_like(owner, -1)
-    record_doc[records] = owner[records]
-    passage_doc = owner.copy()
-    passage_doc[records] = -1
-    return passage_doc, record_doc
-
-
-def _lengths(searcher: Searcher, record_doc: np.ndarray, n: int, field: str) -> np.ndarray:
-    """Return, per document ordinal, the length of `field` in its document record."""
-    reader = searcher.reader()
-    out = np.zeros(n, dtype=np.float64)
-    for docnum in np.flatnonzero(record_doc >= 0):
-        out[record_doc[docnum]] = reader.doc_field_length(int(docnum), field, 0)
-    return out
+def _leaf_postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return (docnums in the segment, weights) of a term in one segment."""
+    if (fieldname, text) not in leaf:
+        return np.array([], dtype=np.int64), np.array([])
+    items = leaf.postings(fieldname, text).items_as("weight")
+    arr = np.fromiter((x for item in items for x in item), dtype=np.float64)
+    return arr[0::2].astype(np.int64), arr[1::2]

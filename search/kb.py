@@ -38,6 +38,10 @@ class KnowledgeBase:
         self._glossaries: tuple[DocTable | None, dict] = (None, {})
         self._similars: tuple[DocTable | None, dict] = (None, {})
 
+    def refresh(self) -> None:
+        """Load the index's latest generation now (after a build), so requests need not."""
+        self.engine.refresh()
+
     def search(self, req: SearchRequest, clearance: Marking) -> SearchResults:
         """Return one page of documents visible at `clearance`; facets count the same set.
 

@@ -104,26 +104,9 @@ class DocScorer:
         return DocScores(mask, score)
 
     def _postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (document ordinals, term frequencies) of a term in document records.
-
-        Cached per index generation (on the table): reading postings is the hot path.
-        """
-        key = (fieldname, text)
-        found = self.table.postings.get(key)
-        if found is None:
-            found = self._read_postings(fieldname, text)
-            self.table.postings.put(key, found)
-        return found
-
-    def _read_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        if (fieldname, text) not in self.reader:
-            return np.array([], dtype=np.int64), np.array([])
-        items = self.reader.postings(fieldname, text).items_as("weight")
-        arr = np.fromiter((x for item in items for x in item), dtype=np.float64)
-        docnums, weights = arr[0::2].astype(np.int64), arr[1::2]
-        ords = self.table.record_doc[docnums]
-        keep = ords >= 0
-        return ords[keep], weights[keep]
+        """Return (document ordinals, term frequencies) of a term in document records
+        (cached per segment by the table: reading postings is the hot path)."""
+        return self.table.term_postings(self.reader, fieldname, text)
 
     def _phrase(self, q: wq.Phrase) -> DocScores:
         """Match a phrase on the document records' positions; score it by its words."""

@@ -55,7 +55,7 @@ def register_account_routes(app: Flask, clearance: Clearance) -> None:
     """Add the login, upload, editing and audit routes; `clearance` is app.current_clearance."""
     app.extensions["index_queue"] = IndexQueue(
         Path(app.config["CORPUS_DIR"]), Path(app.config["INDEX_DIR"]), app.extensions["taxonomy"],
-        stores(app).uploads)
+        stores(app).uploads, on_built=app.extensions["kb"].refresh)
     app.before_request(app.extensions["index_queue"].resume_pending)
     _register_login(app)
     _register_uploads(app)

@@ -12,9 +12,11 @@ import queue
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from indexer.build import BuildLocked, build_index
 from indexer.records import BuildReport, Taxonomy
+from search.errors import IndexDamaged, IndexMissing
 from search.uploads import FAILED, INDEXED, INDEXING, QUEUED, UploadStore
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,10 @@ class IndexQueue:
     """The app's background indexer (lives on app.extensions, started on first request)."""
 
     def __init__(self, corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy,
-                 uploads: UploadStore, retry_pause_s: float = 2.0) -> None:
+                 uploads: UploadStore, retry_pause_s: float = 2.0,
+                 on_built: Callable[[], None] | None = None) -> None:
         self.corpus_dir = corpus_dir
+        self.on_built = on_built          # e.g. load the new generation before saying "indexed"
         self.index_dir = index_dir
         self.taxonomy = taxonomy
         self.uploads = uploads
@@ -88,6 +92,8 @@ class IndexQueue:
         settled = False
         try:
             report = self._build()
+            if report is not None and self.on_built is not None:
+                self._warm()
             self._settle(pending, report)
             settled = True
         finally:
@@ -110,6 +116,13 @@ class IndexQueue:
             log.info("index busy, retrying (%d/%d)", attempt + 1, LOCKED_RETRIES)
             time.sleep(self.retry_pause_s)
         return None
+
+    def _warm(self) -> None:
+        """Run `on_built`; a failure there is logged, the build itself succeeded."""
+        try:
+            self.on_built()
+        except (IndexMissing, IndexDamaged) as exc:
+            log.warning("could not load the new index generation: %s", exc)
 
     def _settle(self, pending, report: BuildReport | None) -> None:
         """Mark each pending upload indexed, or failed with the indexer's reason."""
