@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
 import sys
+import threading
 
 import click
 from flask import Flask
 from werkzeug.security import generate_password_hash
 
 from search.accounts import AccountError, Role, parse_clearance
+from search.errors import IndexDamaged, IndexMissing
 from web.auth import UnsafeBind, bind_problem, is_team_mode, stores
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 10
 
@@ -157,20 +162,34 @@ def _serve_forked(app: Flask, host: str, port: int, threads: int, workers: int) 
     The socket is opened before forking; nothing else is (the index and SQLite open lazily
     per process). The parent serves too and stops its children when it exits.
     """
-    from waitress import serve
     sock = socket.create_server((host, port), backlog=1024)
     children = []
     for _ in range(workers - 1):
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            serve(app, sockets=[sock], threads=threads)
+            _serve_one(app, sock, threads)
             os._exit(0)
         children.append(pid)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        serve(app, sockets=[sock], threads=threads)
+        _serve_one(app, sock, threads)
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
+
+
+def _serve_one(app: Flask, sock: socket.socket, threads: int) -> None:
+    """Serve on `sock` in this process, loading the index in the background meanwhile so
+    the first search does not wait for the document table."""
+    from waitress import serve
+    threading.Thread(target=_warm, args=(app,), name="kb-warm", daemon=True).start()
+    serve(app, sockets=[sock], threads=threads)
+
+
+def _warm(app: Flask) -> None:
+    try:
+        app.extensions["kb"].refresh()
+    except (IndexMissing, IndexDamaged) as exc:     # the first request reports it properly
+        log.warning("index not loaded at start: %s", exc)
