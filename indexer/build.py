@@ -28,6 +28,7 @@ from pebble import ProcessExpired, ProcessPool
 from whoosh import index as whoosh_index
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.query import Term
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import schema as f
@@ -43,10 +44,15 @@ FILE_TIMEOUT_S = 60.0
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
 LOCK_WAIT_S = 15.0
-# Incremental updates (uploads) add a segment without merging; past this many segments an
-# update merges, and the merged-away files are deleted only after a grace period
-# (indexer/storage.py), since searchers opened earlier read them lazily. Full rebuilds
-# write one segment into a fresh generation.
+# A full build writes one segment per SEGMENT_RECORDS records and never merges them: past
+# about this size Whoosh's writer spills sorted runs to disk and merges them at commit, which
+# made the writer ~2x slower at 10,000 documents (bench/README.md); queries read a few
+# segments at little cost. Incremental updates (uploads) add a small segment each; once
+# MERGE_AT_SEGMENTS small ones exist, an update merges them (only them), and the merged-away
+# files are deleted after a grace period (indexer/storage.py): searchers opened earlier
+# read them lazily.
+SEGMENT_RECORDS = 16_000
+SMALL_SEGMENT_RECORDS = 2_000
 MERGE_AT_SEGMENTS = 16
 IN_FLIGHT = 32                      # parse results buffered ahead of the writer
 FRESH_NS = 2 * 10**9                # files modified this recently are re-checked next run
@@ -155,20 +161,32 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
                 tally.removed += 1
             for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress, limits):
                 _apply(writer, c, result, indexed_ids, new_manifest, tally, fresh_before)
+                if fresh and writer.doc_count() >= SEGMENT_RECORDS:
+                    writer.commit(merge=False)
+                    writer = _writer(ix, fresh)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(merge=fresh or _segment_count(ix) >= MERGE_AT_SEGMENTS)
+        if fresh:
+            writer.commit(merge=False)
+        else:
+            writer.commit(mergetype=merge_small_segments)
     f.write_integrity(gen, ix.latest_generation())
     write_manifest(gen / f.MANIFEST_FILE, new_manifest)
     _write_vocabulary(gen, tally.vocabulary)
     return tally
 
 
-def _segment_count(ix: whoosh_index.Index) -> int:
-    """Return how many segments the index has."""
-    with ix.reader() as reader:
-        return sum(1 for _ in reader.leaf_readers())
+def merge_small_segments(writer: SegmentWriter, segments: list) -> list:
+    """Whoosh merge policy: merge the small (upload) segments into the one being written
+    once MERGE_AT_SEGMENTS of them exist; return the segments kept as they are."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT_RECORDS]
+    if len(small) < MERGE_AT_SEGMENTS:
+        return segments
+    for segment in small:
+        with SegmentReader(writer.storage, writer.schema, segment) as reader:
+            writer.add_reader(reader)
+    return [s for s in segments if s not in small]
 
 
 def _indexed_ids(searcher) -> set[str]:

@@ -120,3 +120,22 @@ def test_refresh_loads_the_new_generation_for_the_next_request(tmp_path, corpus_
         assert _titles(kb, "quartermaster") == ["Note quartermaster"]
     finally:
         kb.engine._loading.release()
+
+
+def test_a_build_written_in_several_segments_answers_like_one_segment(tmp_path, corpus_copy,
+                                                                      taxonomy, monkeypatch):
+    one = tmp_path / "one"
+    build_index(corpus_copy, one, taxonomy, workers=1)
+    monkeypatch.setattr(build, "SEGMENT_RECORDS", 8)
+    several = tmp_path / "several"
+    build_index(corpus_copy, several, taxonomy, workers=1)
+    assert len(_segments(one)) == 1 and len(_segments(several)) >= 4
+    a, b = KnowledgeBase(one, taxonomy), KnowledgeBase(several, taxonomy)
+    for text in ("logistics", "defense reform", '"end-use monitoring"', "interop*", "NATO",
+                 "оборонний", ""):
+        req = SearchRequest(text=text, per_page=50)
+        ra, rb = a.search(req, Marking.RESTRICTED), b.search(req, Marking.RESTRICTED)
+        assert ra.total == rb.total and ra.facets == rb.facets, text
+        assert [(h.id, round(h.score, 6)) for h in ra.hits] == \
+            [(h.id, round(h.score, 6)) for h in rb.hits], text
+        assert [h.snippets for h in ra.hits] == [h.snippets for h in rb.hits], text
