@@ -45,13 +45,16 @@ WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
 LOCK_WAIT_S = 15.0
 # A full build writes one segment per SEGMENT_RECORDS records and never merges them: past
-# about this size Whoosh's writer spills sorted runs to disk and merges them at commit, which
-# made the writer ~2x slower at 10,000 documents (bench/README.md); queries read a few
-# segments at little cost. Incremental updates (uploads) add a small segment each; once
+# what fits in its memory (FRESH_LIMIT_MB) Whoosh's writer spills sorted runs to disk and
+# merges them at commit, which made the writer ~2x slower at 10,000 documents and needed
+# 9 GB of temporary disk at 50,000 (bench/README.md). Segments hold more than 2**15
+# records so that Whoosh stores their stored-field offsets (below that, every searcher
+# rebuilds them in Python on first use: ~3 ms per segment per request). Incremental updates (uploads) add a small segment each; once
 # MERGE_AT_SEGMENTS small ones exist, an update merges them (only them), and the merged-away
 # files are deleted after a grace period (indexer/storage.py): searchers opened earlier
 # read them lazily.
-SEGMENT_RECORDS = 16_000
+SEGMENT_RECORDS = 34_000
+FRESH_LIMIT_MB = 512
 SMALL_SEGMENT_RECORDS = 2_000
 MERGE_AT_SEGMENTS = 16
 IN_FLIGHT = 32                      # parse results buffered ahead of the writer
@@ -325,7 +328,7 @@ def _write_vocabulary(gen: Path, vocabulary: set[str]) -> None:
 def _writer(ix: whoosh_index.Index, fresh: bool) -> SegmentWriter:
     """Return a writer; non-compound segments make opening a searcher nearly free."""
     if fresh:
-        return ix.writer(limitmb=256, multisegment=False, compound=False)
+        return ix.writer(limitmb=FRESH_LIMIT_MB, multisegment=False, compound=False)
     return ix.writer(limitmb=128, compound=False)
 
 
