@@ -141,8 +141,9 @@ def _stats(ms: list[float]) -> dict:
             "p95": round(float(np.percentile(a, 95)), 1), "max": round(float(a.max()), 1)}
 
 
-def run_api(client, queries, rounds: int) -> tuple[dict, list, dict, dict]:
-    """Return (wall ms per class, errors, totals per class, CPU ms per class).
+def run_api(client, queries, rounds: int) -> tuple[dict, list, dict, dict, list]:
+    """Return (wall ms per class, errors, totals per class, CPU ms per class, per request
+    (CPU ms, wall ms, class, URL)).
 
     The test client runs the request in this thread, so thread CPU time is the request's CPU
     cost: the noise-robust number on a shared machine (wall includes waiting for the cores).
@@ -150,6 +151,7 @@ def run_api(client, queries, rounds: int) -> tuple[dict, list, dict, dict]:
     samples: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
     errors, totals = [], {}
+    per_query = []       # (cpu ms, wall ms, class, url) of every request, for --slowest
     for _ in range(rounds):
         for cls, params in queries:
             url = "/api/search?" + urlencode(params)
@@ -158,11 +160,12 @@ def run_api(client, queries, rounds: int) -> tuple[dict, list, dict, dict]:
             ms = (time.perf_counter() - t0) * 1000
             samples.setdefault(cls, []).append(ms)
             cpu.setdefault(cls, []).append((time.thread_time() - c0) * 1000)
+            per_query.append((cpu[cls][-1], ms, cls, url))
             if resp.status_code != 200:
                 errors.append((cls, params, resp.status_code, resp.get_json()))
             else:
                 totals.setdefault(cls, []).append(resp.get_json()["total"])
-    return samples, errors, totals, cpu
+    return samples, errors, totals, cpu, per_query
 
 
 def bare_index(index_dir: Path, bare_dir: Path | None = None):
@@ -205,13 +208,19 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--bare-dir", type=Path,
                     help="bare index to compare with (default INDEX_DIR-bare, written if missing)")
+    ap.add_argument("--no-bare", action="store_true",
+                    help="skip the bare Whoosh comparison (writing a bare 50k index takes long)")
+    ap.add_argument("--only", action="append", default=[],
+                    help="run only this query class (repeatable)")
+    ap.add_argument("--slowest", type=int, default=0,
+                    help="list the N slowest requests by CPU time")
     a = ap.parse_args(argv)
     from app import create_app
     gen = f.current_generation(a.index_dir)
     if gen is None:
         sys.exit(f"no index in {a.index_dir}")
     ix = whoosh_index.open_dir(str(gen))
-    queries = build_queries(ix)
+    queries = [q for q in build_queries(ix) if not a.only or q[0] in a.only]
     app = create_app({"TESTING": True, "INDEX_DIR": str(a.index_dir)})
     client = app.test_client()
 
@@ -221,15 +230,9 @@ def main(argv=None) -> int:
     cold_ms = (time.perf_counter() - t0) * 1000
     cold_cpu_ms = (time.thread_time() - c0) * 1000
     assert first.status_code == 200, first.get_json()
-    samples, errors, totals, cpu = run_api(client, queries, a.rounds)
+    samples, errors, totals, cpu, per_query = run_api(client, queries, a.rounds)
     load_after = os.getloadavg()
-    bare_index(a.index_dir, a.bare_dir)
-    t0 = time.perf_counter()
-    bare_ix = bare_index(a.index_dir, a.bare_dir)
-    with bare_ix.searcher():
-        pass
-    bare_open_ms = (time.perf_counter() - t0) * 1000
-    bare = run_bare(bare_ix, queries)
+    bare, bare_open_ms = ({}, 0.0) if a.no_bare else _bare_run(a, queries)
 
     res = {"index": str(a.index_dir), "queries": len(queries), "rounds": a.rounds,
            "cold_first_query_ms": round(cold_ms, 1), "cold_first_query_cpu_ms": round(cold_cpu_ms, 1),
@@ -240,7 +243,7 @@ def main(argv=None) -> int:
            "loadavg_1m": round(os.getloadavg()[0], 2), "classes": {},
            "errors": [f"{c} {p} -> {s} {j}" for c, p, s, j in errors]}
     all_api = [x for v in samples.values() for x in v]
-    all_bare = [x for v in bare.values() for x in v]
+    all_bare = [x for v in bare.values() for x in v] or [0.0]
     for cls in samples:
         row = {"api": _stats(samples[cls]), "api_cpu": _stats(cpu[cls]),
                "mean_total_docs": round(float(np.mean(totals[cls])), 1) if totals.get(cls) else None}
@@ -250,8 +253,12 @@ def main(argv=None) -> int:
         res["classes"][cls] = row
     res["overall"] = {"api": _stats(all_api), "bare": _stats(all_bare),
                       "api_cpu": _stats([x for v in cpu.values() for x in v]),
-                      "ratio_p50": round(_stats(all_api)["p50"] / _stats(all_bare)["p50"], 1)}
+                      "ratio_p50": round(_stats(all_api)["p50"] / max(_stats(all_bare)["p50"], 1e-3), 1)}
     _print(res)
+    if a.slowest:
+        print(f"\nslowest {a.slowest} requests (CPU ms, wall ms):")
+        for c, w, cls, url in sorted(per_query, reverse=True)[:a.slowest]:
+            print(f"  {c:7.1f} {w:7.1f}  {cls:9s} {url}")
     for cls in a.profile_class:
         prof = cProfile.Profile()
         prof.enable()
@@ -267,6 +274,17 @@ def main(argv=None) -> int:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(res, indent=1, ensure_ascii=False))
     return 0
+
+
+def _bare_run(a: argparse.Namespace, queries: list) -> tuple[dict[str, list[float]], float]:
+    """Return the bare searcher's samples per class and its open time (ms)."""
+    bare_index(a.index_dir, a.bare_dir)
+    t0 = time.perf_counter()
+    bare_ix = bare_index(a.index_dir, a.bare_dir)
+    with bare_ix.searcher():
+        pass
+    bare_open_ms = (time.perf_counter() - t0) * 1000
+    return run_bare(bare_ix, queries), bare_open_ms
 
 
 def _print(res: dict) -> None:

@@ -18,6 +18,7 @@ from indexer import schema as f
 from search.budget import Deadline
 from search.doctable import DocTable
 from search.errors import QueryError
+from search.phrases import phrase_docnums, phrase_matches  # noqa: F401 (phrase_docnums: API)
 
 K1 = 1.2
 B = 0.75
@@ -96,12 +97,18 @@ class DocScorer:
         score = np.zeros(self.n)
         if len(ords) == 0:
             return DocScores(mask, score)
-        idf = math.log(1 + (self.n - len(ords) + 0.5) / (len(ords) + 0.5))
+        mask[ords] = True
+        score[ords] = self._bm25_at(ords, tfs, len(ords), lengths, boost)
+        return DocScores(mask, score)
+
+    def _bm25_at(self, ords: np.ndarray, tfs: np.ndarray, df: int, lengths: np.ndarray,
+                 boost: float) -> np.ndarray:
+        """Return a term's BM25 on the documents `ords` (it occurs `tfs` times in each and
+        in `df` documents in all)."""
+        idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
         avg = max(lengths.mean(), 1.0)
         norm = K1 * (1 - B + B * lengths[ords] / avg)
-        mask[ords] = True
-        score[ords] = boost * idf * tfs * (K1 + 1) / (tfs + norm)
-        return DocScores(mask, score)
+        return boost * idf * tfs * (K1 + 1) / (tfs + norm)
 
     def _postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (document ordinals, term frequencies) of a term in document records
@@ -109,28 +116,53 @@ class DocScorer:
         return self.table.term_postings(self.reader, fieldname, text)
 
     def _phrase(self, q: wq.Phrase) -> DocScores:
-        """Match a phrase on the document records' positions; score it by its words."""
+        """Match a phrase on the document records' positions; score it by its words.
+
+        The score is the sum of the words' BM25 (as `_term` gives it) on the matching
+        documents, computed from the positions read there: no word's postings are read whole.
+        """
+        if q.fieldname != f.TITLE and q.fieldname not in _TEXT_FIELDS:
+            raise QueryError(f"cannot search the field {q.fieldname}")
         field = f.DOC_TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
+        lengths, boost = ((self.table.title_len, f.FIELD_BOOSTS[f.TITLE]) if field == f.DOC_TITLE
+                          else (self.table.text_len, 1.0))
         key = (field, " ".join(q.words))
         if key not in self._phrases:
             if self.deadline is not None:
                 self.deadline.check()
+            ords, tfs = self._phrase_docs(field, q.words)
             mask = np.zeros(self.n, dtype=bool)
-            mask[self._phrase_docs(field, q.words)] = True
-            words = [self._term(q.fieldname, w) for w in q.words]
-            self._phrases[key] = DocScores(mask, np.where(mask, sum(w.score for w in words), 0.0))
+            mask[ords] = True
+            words = []
+            for word, word_tfs in zip(q.words, tfs):
+                score = np.zeros(self.n)
+                score[ords] = self._bm25_at(ords, word_tfs, self._doc_frequency(field, word),
+                                            lengths, boost)
+                words.append(score)
+            self._phrases[key] = DocScores(mask, np.where(mask, sum(words), 0.0))
         return self._phrases[key]
 
-    def _phrase_docs(self, field: str, words: list[str]) -> np.ndarray:
-        """Return the ordinals of documents holding the phrase (cached per generation)."""
+    def _phrase_docs(self, field: str, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the ordinals of documents holding the phrase, and each word's frequency
+        there (one row per word, as term postings weigh it); cached per generation."""
         key = ("phrase:" + field, "\x00".join(words))
         found = self.table.postings.get(key)
         if found is None:
-            docnums = np.array(phrase_docnums(self.reader, field, words), dtype=np.int64)
-            ords = self.table.record_doc[docnums] if len(docnums) else docnums
-            found = (ords[ords >= 0], np.array([]))
+            check = self.deadline.check if self.deadline is not None else None
+            match = phrase_matches(self.reader, field, words, check=check)
+            boost = self.reader.schema[field].format.field_boost
+            tfs = np.array([c * boost for c in match.counts], dtype=np.float64)
+            ords = self.table.record_doc[match.docnums] if len(match.docnums) else match.docnums
+            keep = ords >= 0
+            found = (ords[keep].astype(np.int64), tfs.reshape(len(words), -1)[:, keep])
             self.table.postings.put(key, found)
-        return found[0]
+        return found
+
+    def _doc_frequency(self, field: str, word: str) -> int:
+        """Return the number of documents holding `word` (as `_bm25` counts them)."""
+        if self.reader.has_deletions():     # Whoosh's frequencies count deleted records too
+            return len(self._postings(field, word)[0])
+        return self.reader.doc_frequency(field, word)
 
     def _prefix(self, q: wq.Prefix) -> DocScores:
         """Match every index term starting with the prefix (at most MAX_PREFIX_TERMS)."""
@@ -143,48 +175,3 @@ class DocScorer:
         if not found:
             return DocScores(np.zeros(self.n, dtype=bool), np.zeros(self.n))
         return self.evaluate(wq.Or([wq.Term(q.fieldname, t) for t in found]))
-
-
-def phrase_docnums(reader, field: str, words: list[str]) -> list[int]:
-    """Return the docnums where `words` occur consecutively in `field`.
-
-    Walks the rarest word's postings, skips the others to each candidate, and compares
-    position sets; Whoosh's own span matching builds an object per position and is ~5x slower.
-    """
-    if any((field, w) not in reader for w in words):
-        return []
-    order = sorted(range(len(words)), key=lambda i: reader.doc_frequency(field, words[i]))
-    matchers = [reader.postings(field, words[i]) for i in order]
-    lead, others = matchers[0], list(zip(order[1:], matchers[1:]))
-    found = []
-    while lead.is_active():
-        doc = lead.id()
-        if _all_at(others, doc):
-            if _consecutive(order[0], lead, others):
-                found.append(doc)
-            lead.next()
-        elif any(not m.is_active() for _, m in others):
-            break
-        else:
-            lead.skip_to(max(m.id() for _, m in others))
-    return found
-
-
-def _all_at(others: list, doc: int) -> bool:
-    """Advance every matcher to `doc`; return True if all of them are on it."""
-    for _, m in others:
-        if m.is_active() and m.id() < doc:
-            m.skip_to(doc)
-        if not m.is_active() or m.id() != doc:
-            return False
-    return True
-
-
-def _consecutive(lead_index: int, lead, others: list) -> bool:
-    """Return True if the words' positions line up as a phrase in the current document."""
-    starts = {p - lead_index for p in lead.value_as("positions")}
-    for index, m in others:
-        starts &= {p - index for p in m.value_as("positions")}
-        if not starts:
-            return False
-    return True

@@ -19,6 +19,7 @@ from search.errors import QueryError
 from search.facets import apply_selections, chips, facet_counts, selection_masks
 from search.highlight import fragments, to_html
 from search.parser import ParsedQuery, parse_query
+from search.phrases import within_docnums
 from search.query import SearchRequest
 from search.results import DocumentHit, Expansion, SearchResults, Snippet
 from search.scoring import FACET_FIELDS, DocScorer
@@ -142,11 +143,18 @@ def _by_score(score: np.ndarray, mask: np.ndarray) -> list[int]:
 
 
 def _by_date(table: DocTable, mask: np.ndarray, newest: bool) -> list[int]:
-    """Return the ordinals in `mask` sorted by date (undated last), then by id."""
-    ordinals = np.flatnonzero(mask).tolist()
-    dated = sorted((o for o in ordinals if table.dates[o]),
-                   key=lambda o: (table.dates[o], table.docs[o].doc_id), reverse=newest)
-    return dated + [o for o in ordinals if not table.dates[o]]
+    """Return the ordinals in `mask` sorted by date (undated last), then by id.
+
+    Ordinals follow document ids (the table is sorted by id), so a stable sort by date
+    keeps ids in order within a date; newest first reverses both. Undated: by id.
+    """
+    ordinals = np.flatnonzero(mask)
+    dates = table.dates[ordinals].astype(str)
+    is_dated = dates != ""
+    dated = ordinals[is_dated][np.argsort(dates[is_dated], kind="stable")]
+    if newest:
+        dated = dated[::-1]
+    return dated.tolist() + ordinals[~is_dated].tolist()
 
 
 def _best_passages(s: Searcher, table: DocTable, q: wq.Query,
@@ -158,6 +166,8 @@ def _best_passages(s: Searcher, table: DocTable, q: wq.Query,
     if text_part is None:
         return {}
     owners = wq.Or([wq.Term(f.DOC_ID, table.docs[o].doc_id) for o in ordinals])
+    # Phrase matchers would otherwise check positions all over the index (see search/phrases).
+    text_part = within_docnums(text_part, s, sorted(s.docs_for_query(owners)))
     query = wq.And([owners, text_part])  # document records have no passage fields: no kind term
     best: dict[int, list[int]] = {}
     for hit in s.search(query, limit=None):
