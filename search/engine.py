@@ -17,6 +17,7 @@ import gc
 import pickle
 import struct
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -57,10 +58,53 @@ class _Snapshot:
     overlay_version: tuple | None
     table: DocTable
     vocabulary: Vocabulary
+    searchers: "SearcherPool"
 
     def serves(self, folder: Path, generation: int, overlay_version: tuple | None) -> bool:
         return (self.folder, self.toc.generation, self.overlay_version) == (
             folder, generation, overlay_version)
+
+
+class SearcherPool:
+    """Idle searchers over one snapshot's segments, each used by one request at a time.
+
+    Opening a searcher reads every segment's term table header and, on first use, column
+    offsets; reusing searchers saves that per request (more so with several segments).
+    """
+
+    MAX_IDLE = 32
+
+    def __init__(self, ix: whoosh_index.Index, toc: TOC) -> None:
+        self._ix = ix
+        self._toc = toc
+        self._idle: list[Searcher] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def take(self) -> Searcher:
+        """Return an idle searcher, or a new one."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        reader = self._ix._reader(self._ix.storage, self._toc.schema, list(self._toc.segments),
+                                  self._toc.generation)
+        return Searcher(reader, fromindex=self._ix)
+
+    def give(self, searcher: Searcher, reusable: bool) -> None:
+        """Take `searcher` back for reuse, or close it."""
+        with self._lock:
+            if reusable and not self._closed and len(self._idle) < self.MAX_IDLE:
+                self._idle.append(searcher)
+                return
+        searcher.close()
+
+    def close(self) -> None:
+        """Close the idle searchers; searchers in use are closed when given back."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
 
 
 class Engine:
@@ -81,7 +125,7 @@ class Engine:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Reading]:
-        """Yield a Reading; the searcher is closed when the block ends (one per call/thread).
+        """Yield a Reading; its searcher serves only this block (then other requests).
 
         Raises IndexDamaged when the live generation's files are missing, truncated or
         unreadable (checked on every call: a few stat calls), IndexMissing if there is none.
@@ -89,10 +133,18 @@ class Engine:
         ix, gen = self._index()
         try:
             snap = self._snapshot(ix, gen, wait=False)
-            reader = ix._reader(ix.storage, snap.toc.schema, list(snap.toc.segments),
-                                snap.toc.generation)
-            with Searcher(reader, fromindex=ix) as searcher:
+            searcher = snap.searchers.take()
+            reusable = False
+            try:
                 yield Reading(searcher, snap.table, snap.vocabulary)
+                reusable = True
+            except DAMAGE_ERRORS:
+                raise
+            except Exception:
+                reusable = True          # a refused query or a missing page: searcher intact
+                raise
+            finally:
+                snap.searchers.give(searcher, reusable)
         except DAMAGE_ERRORS as exc:
             if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
                 raise IndexMissing("the index was just replaced by a rebuild; try again") from exc
@@ -149,8 +201,10 @@ class Engine:
             snap = self._current
             if snap is not None and snap.serves(gen, latest, version):
                 return snap             # loaded while this thread waited
-            snap = self._load(ix, gen, overlay)
+            previous, snap = self._current, self._load(ix, gen, overlay)
             self._current = snap
+            if previous is not None:
+                previous.searchers.close()
             return snap
         finally:
             self._loading.release()
@@ -164,7 +218,8 @@ class Engine:
         with Searcher(reader, fromindex=ix) as searcher:
             table = load_doc_table(searcher, overlay, self._parts, self._segment_postings)
         snap = _Snapshot(gen, toc, overlay.version if overlay is not None else None, table,
-                         Vocabulary.load(gen))
+                         Vocabulary.load(gen), SearcherPool(ix, toc))
+        weakref.finalize(snap, snap.searchers.close)       # an engine dropped without closing
         # The table is hundreds of thousands of long-lived objects; without this, every full
         # garbage collection walks them all (~0.25 s at 10k documents) inside some request.
         gc.freeze()
