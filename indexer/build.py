@@ -49,10 +49,10 @@ LOCK_WAIT_S = 15.0
 # merges them at commit, which made the writer ~2x slower at 10,000 documents and needed
 # 9 GB of temporary disk at 50,000 (bench/README.md). Segments hold more than 2**15
 # records so that Whoosh stores their stored-field offsets (below that, every searcher
-# rebuilds them in Python on first use: ~3 ms per segment per request). Incremental updates (uploads) add a small segment each; once
-# MERGE_AT_SEGMENTS small ones exist, an update merges them (only them), and the merged-away
-# files are deleted after a grace period (indexer/storage.py): searchers opened earlier
-# read them lazily.
+# rebuilds them in Python on first use: ~3 ms per segment per request).
+# Incremental updates (uploads) add a small segment each; once MERGE_AT_SEGMENTS small ones
+# exist, an update merges them (only them), and the merged-away files are deleted after a
+# grace period (indexer/storage.py): searchers opened earlier read them lazily.
 SEGMENT_RECORDS = 34_000
 FRESH_LIMIT_MB = 512
 SMALL_SEGMENT_RECORDS = 2_000
