@@ -44,10 +44,10 @@ def main(argv=None) -> int:
     waited = [0.0]
     real_result = build._result
 
-    def timed_result(c, fut):
+    def timed_result(*args, **kwargs):
         t0 = time.perf_counter()
         try:
-            return real_result(c, fut)
+            return real_result(*args, **kwargs)
         finally:
             waited[0] += time.perf_counter() - t0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from indexer.literals import fold, prechecked
 from indexer.records import ACTOR_BOTH as BOTH
 from indexer.records import ACTOR_NATO as NATO
 from indexer.records import ACTOR_PARTNERS as PARTNERS
@@ -53,10 +54,16 @@ class Mention(NamedTuple):
     actor: str
 
 
+# The same patterns with their literal pre-checks (indexer/literals.py): most sentences
+# name few of the actors, and a substring test costs far less than a scan.
+_CHECKED = tuple((actor, prechecked(rx)) for actor, rx in _PATTERNS)
+
+
 def mentions(sentence: str) -> list[Mention]:
     """Return the actor mentions of `sentence` that can be a subject, in order."""
-    found = [Mention(m.start(), m.end(), actor) for actor, rx in _PATTERNS
-             for m in rx.finditer(sentence)]
+    folded = fold(sentence)
+    found = [Mention(m.start(), m.end(), actor) for actor, check in _CHECKED
+             for m in check.finditer(sentence, folded)]
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[Mention] = []
     for m in found:

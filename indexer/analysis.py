@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 import simplemma
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
@@ -75,15 +75,28 @@ def normalize_word(word: str) -> str:
     return _porter2(_fold_spelling(word))
 
 
+# Term(...) goes through NamedTuple's Python-level __new__; building the tuple directly is
+# the same value at a third of the cost (terms() runs on every passage, several times).
+_new_term = tuple.__new__
+
+
 def terms(text: str) -> list[Term]:
     """Return the normalized terms of `text`, with character spans."""
-    return [Term(normalize_word(m.group().lower()), m.start(), m.end())
+    return [_new_term(Term, (normalize_word(m[0].lower()), *m.span()))
             for m in _WORD_RE.finditer(text)]
 
 
 def words(text: str) -> list[str]:
     """Return the lowercase words of `text` (not normalized)."""
-    return [m.group().lower().translate(_APOSTROPHES) for m in _WORD_RE.finditer(text)]
+    return [w.lower().translate(_APOSTROPHES) for w in _WORD_RE.findall(text)]
+
+
+def distinct_words(texts: Iterable[str]) -> set[str]:
+    """Return the set of `words` of all `texts` (each distinct surface form lowered once)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(_WORD_RE.findall(text))
+    return {w.lower().translate(_APOSTROPHES) for w in found}
 
 
 class NormalizeFilter(Filter):
@@ -108,9 +121,27 @@ def normalized(text: str) -> str:
 
     Workers normalize in parallel; the writer only splits on spaces (see `term_analyzer`).
     """
-    return " ".join(t.text for t in terms(text) if t.text)
+    return " ".join(filter(None, map(normalize_word, map(str.lower, _WORD_RE.findall(text)))))
+
+
+TERM_PATTERN = r"\S+"
+_TERM_RE = re.compile(TERM_PATTERN)
+_WHITESPACE_BUT_SPACE = re.compile(r"[^\S ]")
 
 
 def term_analyzer():
     """Return the Whoosh analyzer for pre-normalized text: split on whitespace."""
-    return RegexTokenizer(r"\S+")
+    return RegexTokenizer(TERM_PATTERN)
+
+
+def index_terms(text: str) -> list[str]:
+    """Return the terms `term_analyzer` finds in `normalized(text)`, as a list.
+
+    Whoosh indexes a list value as given (positions 0, 1, ...), so records carrying lists
+    spare the single writer process its tokenizer: same terms, same positions.
+    """
+    found = list(filter(None, map(normalize_word, map(str.lower, _WORD_RE.findall(text)))))
+    joined = " ".join(found)
+    if joined.count(" ") == len(found) - 1 and not _WHITESPACE_BUT_SPACE.search(joined):
+        return found                    # no term holds whitespace: the split gives them back
+    return _TERM_RE.findall(joined)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import NamedTuple
 
+from indexer.literals import fold, prechecked
 from indexer.records import Acronym, Amount, Block
 
 # How much text the scanners look at, so a huge file cannot make them slow.
@@ -92,11 +93,16 @@ def _hit_from_match(m: re.Match[str], precision: int) -> _DateHit | None:
     return _DateHit(m.start(), m.end(), iso, precision)
 
 
+# With literal pre-checks (indexer/literals.py): most lines hold no date at all.
+_DATE_CHECKS = tuple((prechecked(pattern), precision) for pattern, precision in _DATE_PATTERNS)
+
+
 def _date_hits(text: str) -> list[_DateHit]:
     """Return all date mentions in `text`, day-precision hits shadowing overlapping month ones."""
     hits: list[_DateHit] = []
-    for pattern, precision in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
+    folded = fold(text)
+    for pattern, precision in _DATE_CHECKS:
+        for m in pattern.finditer(text, folded):
             hit = _hit_from_match(m, precision)
             if hit and not any(h.start < hit.end and hit.start < h.end for h in hits):
                 hits.append(hit)
@@ -205,6 +211,8 @@ _ORGS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("U.S. Congress", ("congress", "конгрес"), r"\bCongress(?:ional)?\b|(?i:Конгрес\w*\s+США)"),
 )
 _ORG_PATTERNS = tuple((name, anchors, re.compile(pattern)) for name, anchors, pattern in _ORGS)
+_ORG_CHECKS = tuple((name, anchors, prechecked(pattern))
+                    for name, anchors, pattern in _ORG_PATTERNS)
 # A bare "MoD" or "Ministry of Defense" is Ukraine's only in a text about Ukraine.
 _BARE_MOD = re.compile(r"\bMoD\b|(?i:\bMinistry\s+of\s+Defen[cs]e\b(?!\s+of))")
 _UA_MOD = "Ministry of Defence of Ukraine"
@@ -215,9 +223,10 @@ def find_orgs(text: str) -> tuple[str, ...]:
     """Return the canonical names of known organizations mentioned, in order of first mention."""
     sample = text[:_ORG_SCAN_CHARS]
     lowered = sample.lower()
+    folded = fold(sample)
     found: dict[str, int] = {}
-    for name, anchors, pattern in _ORG_PATTERNS:
-        m = pattern.search(sample) if any(a in lowered for a in anchors) else None
+    for name, anchors, pattern in _ORG_CHECKS:
+        m = pattern.search(sample, folded) if any(a in lowered for a in anchors) else None
         if m:
             found[name] = m.start()
     bare = _BARE_MOD.search(sample) if "mod" in lowered or "ministry" in lowered else None
@@ -244,6 +253,7 @@ _AMOUNT_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (   # (pattern, dec
                 r"(?P<cur>грн\.?|гривень|гривні|гривня|доларів\s+США|дол\.\s*США|доларів|євро)"
                 r"(?!\w)", re.I), True),
 )
+_AMOUNT_CHECKS = tuple((prechecked(pattern), comma) for pattern, comma in _AMOUNT_PATTERNS)
 _SCALES = (
     ("трлн", 1e12), ("трил", 1e12), ("trillion", 1e12), ("млрд", 1e9), ("мільярд", 1e9),
     ("billion", 1e9), ("bn", 1e9), ("b", 1e9), ("млн", 1e6), ("мільйон", 1e6), ("million", 1e6),
@@ -285,9 +295,10 @@ def _amount_value(number: str, scale: str | None, decimal_comma: bool) -> float 
 def find_amounts(text: str) -> tuple[Amount, ...]:
     """Return the money amounts mentioned, in text order, each distinct written form once."""
     sample = text[:SCAN_CHARS]
+    folded = fold(sample)
     spans: list[tuple[int, int, Amount]] = []
-    for pattern, decimal_comma in _AMOUNT_PATTERNS:
-        for m in pattern.finditer(sample):
+    for pattern, decimal_comma in _AMOUNT_CHECKS:
+        for m in pattern.finditer(sample, folded):
             if any(s < m.end() and m.start() < e for s, e, _ in spans):
                 continue
             value = _amount_value(m["num"], m["scale"], decimal_comma)

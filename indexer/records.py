@@ -5,7 +5,6 @@ return these to the writer process.
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
 import json
 from dataclasses import dataclass, field
@@ -307,8 +306,8 @@ def encode_document(doc: IndexedDocument) -> str:
         "meta": {
             "title": meta.title, "date": meta.date, "lang": meta.lang, "doc_type": meta.doc_type,
             "marking": meta.marking.name, "author": meta.author, "orgs": list(meta.orgs),
-            "amounts": [dataclasses.astuple(a) for a in meta.amounts],
-            "acronyms": [dataclasses.astuple(a) for a in meta.acronyms],
+            "amounts": [(a.text, a.value, a.currency) for a in meta.amounts],
+            "acronyms": [(a.short, a.long) for a in meta.acronyms],
             "date_source": meta.date_source,
         },
     }

@@ -14,8 +14,11 @@ commitment, figure.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
+from typing import Iterator, NamedTuple
 
 from indexer.actors import actor_at
+from indexer.literals import fold, prechecked
 from indexer.records import STATEMENT_KINDS as KINDS
 from indexer.records import Statement
 from indexer.sentences import sentence_spans
@@ -115,74 +118,115 @@ _DUE = re.compile(
     re.IGNORECASE)
 
 
+# Patterns run on whole sentences, with their literal pre-checks (indexer/literals.py):
+# most sentences hold none of a pattern's words, and a substring test costs far less than
+# a scan. Results are those of the plain patterns.
+_PRECHECKS = MappingProxyType({rx: prechecked(rx) for rx in (
+    _ACTION_LABEL, _OWNER_LABEL, _TASK, _UK_TASK, _IT_WAS_DECIDED, _PASSIVE_DECISION,
+    _UK_DECISION, _DECISION_VERB, _PLEDGE, _UK_PARTY_CLAUSE, _MODAL, _UK_FUTURE, _MONEY,
+    _EQUIPMENT, _DUE)})
+
+
+class _Sentence(NamedTuple):
+    """A sentence and its `fold`, for the pre-checks."""
+
+    text: str
+    folded: str
+
+
+def _sentence(text: str) -> _Sentence:
+    """Return `text` ready for the pre-checked patterns."""
+    return _Sentence(text, fold(text))
+
+
+def _search(regex: re.Pattern[str], sentence: _Sentence) -> re.Match[str] | None:
+    """Return `regex.search(sentence.text)`, skipping the scan when it cannot match."""
+    return _PRECHECKS[regex].search(sentence.text, sentence.folded)
+
+
+def _finditer(regex: re.Pattern[str], sentence: _Sentence) -> Iterator[re.Match[str]]:
+    """Return `regex.finditer(sentence.text)`, skipping the scan when it cannot match."""
+    return _PRECHECKS[regex].finditer(sentence.text, sentence.folded)
+
+
 def extract_statements(text: str, lang: str = "en") -> tuple[Statement, ...]:
     """Return the statements found in `text`, one per classified sentence, in order."""
     out = []
     for start, end in sentence_spans(text):
-        sentence = text[start:end]
+        sentence = _sentence(text[start:end])
         found = _classify(sentence)
         if found:
             kind, trigger = found
-            out.append(Statement(kind=kind, text=sentence, start=start, end=end,
-                                 actor=actor_at(sentence, trigger), amount=find_amount(sentence),
-                                 due=find_due(sentence)))
+            out.append(Statement(kind=kind, text=sentence.text, start=start, end=end,
+                                 actor=actor_at(sentence.text, trigger),
+                                 amount=_amount(sentence), due=_due(sentence)))
     return tuple(out)
 
 
 def classify_sentence(sentence: str) -> str | None:
     """Return the statement kind of one sentence, or None if it is none of them."""
-    found = _classify(sentence)
+    found = _classify(_sentence(sentence))
     return found[0] if found else None
 
 
 def find_actor(sentence: str) -> str | None:
     """Return the actor of the sentence's statement (the subject of its verb), or None."""
-    found = _classify(sentence)
+    found = _classify(_sentence(sentence))
     return actor_at(sentence, found[1] if found else None)
 
 
 def find_amount(sentence: str) -> str | None:
     """Return the first money or equipment amount as written, or None."""
-    m = _MONEY.search(sentence) or _EQUIPMENT.search(sentence)
-    return m.group(0).strip() if m else None
+    return _amount(_sentence(sentence))
 
 
 def find_due(sentence: str) -> str | None:
     """Return the deadline as written ("30 June 2019"), or None."""
-    m = _DUE.search(sentence)
+    return _due(_sentence(sentence))
+
+
+def _amount(sentence: _Sentence) -> str | None:
+    """Return the first money or equipment amount as written, or None."""
+    m = _search(_MONEY, sentence) or _search(_EQUIPMENT, sentence)
+    return m.group(0).strip() if m else None
+
+
+def _due(sentence: _Sentence) -> str | None:
+    """Return the deadline as written, or None."""
+    m = _search(_DUE, sentence)
     return m.group(1) if m else None
 
 
-def _classify(sentence: str) -> tuple[str, int | None] | None:
+def _classify(sentence: _Sentence) -> tuple[str, int | None] | None:
     """Return (kind, where its actor acts), or None; None as position means "first named"."""
     for kind, finder in (("action", _action_at), ("decision", _decision_at),
                          ("commitment", _commitment_at)):
         at = finder(sentence)
         if at is not None:
             return kind, at
-    m = _MONEY.search(sentence) or _EQUIPMENT.search(sentence)
+    m = _search(_MONEY, sentence) or _search(_EQUIPMENT, sentence)
     return ("figure", None) if m else None
 
 
-def _action_at(sentence: str) -> int | None:
+def _action_at(sentence: _Sentence) -> int | None:
     """Return where an action item's task starts, or None if the sentence is no task."""
-    label = _ACTION_LABEL.search(sentence) or _OWNER_LABEL.search(sentence)
+    label = _search(_ACTION_LABEL, sentence) or _search(_OWNER_LABEL, sentence)
     if label:
         return label.end()
-    has_due = _DUE.search(sentence) is not None
-    if has_due and (_TASK.search(sentence) or _UK_TASK.search(sentence)):
+    has_due = _search(_DUE, sentence) is not None
+    if has_due and (_search(_TASK, sentence) or _search(_UK_TASK, sentence)):
         return 0
     return None
 
 
-def _decision_at(sentence: str) -> int | None:
+def _decision_at(sentence: _Sentence) -> int | None:
     """Return the position of the deciding verb, or None if nothing was decided."""
     for rx in (_IT_WAS_DECIDED, _PASSIVE_DECISION, _UK_DECISION):
-        m = rx.search(sentence)
+        m = _search(rx, sentence)
         if m:
             return m.start()
-    for m in _DECISION_VERB.finditer(sentence):
-        if _is_finite_decision(sentence, m):
+    for m in _finditer(_DECISION_VERB, sentence):
+        if _is_finite_decision(sentence.text, m):
             return m.start()
     return None
 
@@ -200,16 +244,17 @@ def _is_finite_decision(sentence: str, m: re.Match[str]) -> bool:
     return bool(_AGENT.search(subject) or _MEETING.search(subject) or actor_at(subject, None))
 
 
-def _commitment_at(sentence: str) -> int | None:
+def _commitment_at(sentence: _Sentence) -> int | None:
     """Return the position of the committing verb, or None if no party commits."""
-    m = _PLEDGE.search(sentence)
+    m = _search(_PLEDGE, sentence)
     if m:
         return m.start()
-    if _UK_PARTY_CLAUSE.search(sentence):
-        return _UK_PARTY_CLAUSE.search(sentence).end()
+    clause = _search(_UK_PARTY_CLAUSE, sentence)
+    if clause:
+        return clause.end()
     for rx in (_MODAL, _UK_FUTURE):
-        for m in rx.finditer(sentence):
-            if _has_agent(_subject(sentence, m.start())):
+        for m in _finditer(rx, sentence):
+            if _has_agent(_subject(sentence.text, m.start())):
                 return m.start()
     return None
 

@@ -16,9 +16,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Iterable, NamedTuple, Sequence
 
-from indexer.analysis import terms
+from indexer.literals import fold
 from indexer.records import Evidence, TagHit, Taxonomy
-from indexer.taxonomy import CompiledCue, CompiledGroup, CompiledTaxonomy, compile_taxonomy, is_stop_term
+from indexer.taxonomy import (CompiledCue, CompiledGroup, CompiledTaxonomy, compile_taxonomy,
+                              content_terms)
 
 SENTENCE_CAP = 3.0          # one sentence adds at most this much to a tag's passage score
 MAX_EVIDENCE = 3            # evidence items kept per tag (passage and document)
@@ -119,7 +120,7 @@ class _Prepared:
 def _prepare(text: str) -> _Prepared:
     """Return `text` split into sentences and normalized terms."""
     sentences = split_sentences(text) or [(0, len(text))]
-    kept = [t for t in terms(text) if not is_stop_term(t.text)]
+    kept = content_terms(text)
     sentence_of: list[int] = []
     ranges = [[0, 0] for _ in sentences]
     s = 0
@@ -132,8 +133,8 @@ def _prepare(text: str) -> _Prepared:
     for k in range(1, len(ranges)):      # sentences without terms get an empty range
         if ranges[k][1] <= ranges[k][0]:
             ranges[k] = [ranges[k - 1][1], ranges[k - 1][1]]
-    return _Prepared(text, tuple(t.text for t in kept), tuple(t.start for t in kept),
-                     tuple(t.end for t in kept), tuple(sentence_of), tuple(sentences),
+    texts, starts, ends = zip(*kept) if kept else ((), (), ())
+    return _Prepared(text, texts, starts, ends, tuple(sentence_of), tuple(sentences),
                      tuple((a, b) for a, b in ranges))
 
 
@@ -147,8 +148,11 @@ class _Match(NamedTuple):
     shown: str          # what the user sees as the cue: the phrase, or the text a regex matched
 
 
-def _has_any(seq: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    """Return True when one of `phrases` occurs in `seq` (a term sequence)."""
+def _has_any(seq: Sequence[str], phrases: tuple[tuple[str, ...], ...],
+             heads: frozenset[str]) -> bool:
+    """Return True when one of `phrases` (whose first terms are `heads`) occurs in `seq`."""
+    if heads.isdisjoint(seq):
+        return False
     present = set(seq)
     for phrase in phrases:
         if phrase[0] not in present:
@@ -169,18 +173,16 @@ def _context_ok(cue: CompiledCue, prep: _Prepared, match: _Match) -> bool:
     if cue.window:
         lo, hi = max(lo, match.lo - cue.window), min(hi, match.hi + cue.window)
     around = prep.terms[lo:hi]        # the cue's own words count too (a regex may hold them)
-    if cue.requires and not _has_any(around, cue.requires):
+    if cue.requires and not _has_any(around, cue.requires, cue.requires_heads):
         return False
-    return not (cue.unless and _has_any(around, cue.unless))
+    return not (cue.unless and _has_any(around, cue.unless, cue.unless_heads))
 
 
 def _phrase_matches(prep: _Prepared, group: CompiledGroup, lang: str) -> Iterable[_Match]:
     """Yield the phrase cues of `group` found in `prep` (not yet context-checked)."""
     ts, index = prep.terms, group.by_first_term
-    for i, term in enumerate(ts):
-        cues = index.get(term)
-        if not cues:
-            continue
+    for i in [i for i, term in enumerate(ts) if term in index]:
+        cues = index[ts[i]]
         s = prep.sentence_of[i]
         end = prep.ranges[s][1]
         for cue in cues:
@@ -199,10 +201,11 @@ def _shorten(text: str, limit: int = 60) -> str:
 def _regex_matches(prep: _Prepared, group: CompiledGroup, lang: str) -> Iterable[_Match]:
     """Yield the `re:` cues of `group` found in `prep` (not yet context-checked)."""
     sentence_starts = [a for a, _ in prep.sentences]
+    folded = fold(prep.text) if group.regex_cues else ""
     for cue in group.regex_cues:
         if cue.lang not in ("any", lang):
             continue
-        for m in cue.regex.finditer(prep.text):
+        for m in cue.precheck.finditer(prep.text, folded):
             s = max(0, bisect_right(sentence_starts, m.start()) - 1)
             lo = bisect_right(prep.ends, m.start())
             hi = max(lo, bisect_right(prep.starts, m.end() - 1))
@@ -237,6 +240,11 @@ def _drop_nested(matches: list[_Match]) -> list[_Match]:
 
 def _sentence_score(sentence: int, matches: list[_Match]) -> _SentenceScore:
     """Return the score of one tag in one sentence from its matches (each cue once)."""
+    if len(matches) == 1:           # the common case, same result as the general one below
+        m = matches[0]
+        w = m.cue.weight
+        return _SentenceScore(sentence, min(SENTENCE_CAP, w), (m.shown,)) if w > 0 \
+            else _SentenceScore(sentence, w, ())
     positive = _drop_nested([m for m in matches if m.cue.weight > 0])
     best: dict[tuple[str, ...] | str, tuple[float, str]] = {}
     for m in positive:

@@ -18,7 +18,8 @@ from typing import Any, Mapping
 
 import yaml
 
-from indexer.analysis import STOP_WORDS, normalize_word, terms
+from indexer.analysis import STOP_WORDS, Term, normalize_word, terms
+from indexer.literals import Prechecked, prechecked
 from indexer.records import Acronym, Cue, TagDef, Taxonomy
 
 REGEX_PREFIX = "re:"
@@ -166,9 +167,14 @@ def _string_list(where: _Where, value: Any, line: int, what: str) -> list[str]:
 _STOP_TERMS = frozenset(STOP_WORDS | {normalize_word(w) for w in STOP_WORDS})
 
 
+def content_terms(text: str) -> list[Term]:
+    """Return the terms of `text` the tagger matches on (no stop words, no single characters)."""
+    return [t for t in terms(text) if len(t.text) >= 2 and t.text not in _STOP_TERMS]
+
+
 def phrase_terms(phrase: str) -> tuple[str, ...]:
     """Return the normalized terms of `phrase` as the tagger matches them (stop words dropped)."""
-    return tuple(t.text for t in terms(phrase) if not is_stop_term(t.text))
+    return tuple(t.text for t in content_terms(phrase))
 
 
 def _check_pattern(where: _Where, pattern: str, line: int) -> None:
@@ -365,10 +371,13 @@ class CompiledCue:
     lang: str
     terms: tuple[str, ...] = ()                # phrase terms; () for a regex cue
     regex: re.Pattern[str] | None = None
+    precheck: Prechecked | None = None         # the regex with its literal pre-check
     requires: tuple[tuple[str, ...], ...] = ()
     unless: tuple[tuple[str, ...], ...] = ()
     window: int = 0
     scope: str = "any"
+    requires_heads: frozenset[str] = frozenset()   # first terms of `requires`, a quick test
+    unless_heads: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[str, ...] | str:
@@ -396,12 +405,15 @@ class CompiledTaxonomy:
 
 def _compile_cue(cue: Cue, tag: int) -> CompiledCue:
     """Return the compiled form of `cue` for the tag at index `tag`."""
-    context = {"requires": tuple(phrase_terms(w) for w in cue.requires),
-               "unless": tuple(phrase_terms(w) for w in cue.unless),
-               "window": cue.window, "scope": cue.scope}
+    requires = tuple(phrase_terms(w) for w in cue.requires)
+    unless = tuple(phrase_terms(w) for w in cue.unless)
+    context = {"requires": requires, "unless": unless, "window": cue.window, "scope": cue.scope,
+               "requires_heads": frozenset(p[0] for p in requires),
+               "unless_heads": frozenset(p[0] for p in unless)}
     if cue.pattern.startswith(REGEX_PREFIX):
         regex = re.compile(cue.pattern[len(REGEX_PREFIX):], _REGEX_FLAGS)
-        return CompiledCue(tag, cue.pattern, cue.weight, cue.lang, regex=regex, **context)
+        return CompiledCue(tag, cue.pattern, cue.weight, cue.lang, regex=regex,
+                           precheck=prechecked(regex), **context)
     return CompiledCue(tag, cue.pattern, cue.weight, cue.lang, terms=phrase_terms(cue.pattern),
                        **context)
 

@@ -7,7 +7,7 @@ import logging
 import resource
 from pathlib import Path
 
-from indexer.analysis import words
+from indexer.analysis import distinct_words
 from indexer.errors import ReadError
 from indexer.passages import split_passages
 from indexer.readers import read_document
@@ -15,6 +15,7 @@ from indexer.records import Failure, ParsedDocument, Passage, SourceDocument, Ta
 from indexer.scan import CorpusFile
 from indexer.statements import extract_statements
 from indexer.tagging import classify_type, tag_document, tag_passage
+from indexer.taxonomy import CompiledTaxonomy, compile_taxonomy
 from indexer.writer import document_records
 
 log = logging.getLogger(__name__)
@@ -81,19 +82,20 @@ def _changed(file: CorpusFile) -> bool:
 def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                      file: CorpusFile) -> ParsedDocument:
     """Return `doc` split into tagged passages with statements, plus document tags and type."""
-    passages = [_analyze_passage(p, taxonomy, doc.meta.lang) for p in split_passages(doc)]
-    doc_tags = tag_document([p.tags for p in passages], taxonomy,
+    compiled = compile_taxonomy(taxonomy)      # once, not on every passage's tagging call
+    passages = [_analyze_passage(p, compiled, doc.meta.lang) for p in split_passages(doc)]
+    doc_tags = tag_document([p.tags for p in passages], compiled,
                             [p.passage_id for p in passages])
-    doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, taxonomy,
+    doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, compiled,
                                                   doc.meta.lang)
     return ParsedDocument(doc=doc, passages=tuple(passages), tags=doc_tags, doc_type=doc_type,
                           content_hash=content_hash, size=file.size,
                           mtime=file.mtime_ns / 1e9, vocabulary=frozenset(
-                              w for p in passages for w in words(p.text)
+                              w for w in distinct_words(p.text for p in passages)
                               if len(w) >= 4 and w.isalpha()))
 
 
-def _analyze_passage(p: Passage, taxonomy: Taxonomy, lang: str) -> Passage:
+def _analyze_passage(p: Passage, taxonomy: CompiledTaxonomy, lang: str) -> Passage:
     """Return the passage with its tags and statements filled in."""
     return dataclasses.replace(p, tags=tag_passage(p.text, taxonomy, lang),
                                statements=extract_statements(p.text, lang))

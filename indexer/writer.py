@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from indexer import schema as f
-from indexer.analysis import normalized
+from indexer.analysis import index_terms
 from indexer.records import (IndexedDocument, ParsedDocument, encode_document,
                              encode_statements, encode_tags)
 
@@ -12,17 +12,17 @@ from indexer.records import (IndexedDocument, ParsedDocument, encode_document,
 def document_records(parsed: ParsedDocument) -> Iterator[dict[str, Any]]:
     """Yield the Whoosh field dicts for `parsed`: its document record, then its passages.
 
-    Runs in the worker processes: text is normalized and JSON encoded there, so the single
-    writer process only splits on spaces and writes. Empty values are left out.
+    Runs in the worker processes: text is normalized, split into term lists and JSON
+    encoded there, so the single writer process only writes. Empty values are left out.
     """
     doc, meta = parsed.doc, parsed.doc.meta
     shared = {f.DOC_ID: doc.doc_id}
     indexed = IndexedDocument(doc_id=doc.doc_id, path=doc.path, fmt=doc.fmt, meta=meta,
                               doc_type=parsed.doc_type, tags=parsed.tags,
                               passages=len(parsed.passages), content_hash=parsed.content_hash)
-    title = normalized(meta.title)
-    norms = [(normalized(p.section), normalized(p.text)) for p in parsed.passages]
-    text = " ".join(x for pair in norms for x in pair)
+    title = index_terms(meta.title)
+    norms = [(index_terms(p.section), index_terms(p.text)) for p in parsed.passages]
+    text = [term for pair in norms for part in pair for term in part]
     yield _drop_empty({**shared, f.KIND: f.KIND_DOC, f.PASSAGE_ID: doc.doc_id,
                        f.DOC_JSON: encode_document(indexed), f.DOC_TITLE: title,
                        f.DOC_TEXT: text})
@@ -47,4 +47,4 @@ def document_records(parsed: ParsedDocument) -> Iterator[dict[str, Any]]:
 
 
 def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in record.items() if v not in ("", None)}
+    return {k: v for k, v in record.items() if v not in ("", None, [])}

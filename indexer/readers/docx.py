@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -74,9 +75,27 @@ def _reject_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             tail = window[-32:]
 
 
-def _docx_heading_level(paragraph: Paragraph) -> int | None:
+class _ParagraphStyles:
+    """The paragraph styles of one document, each looked up once.
+
+    python-docx finds a style (and the default one, for paragraphs without a style id) by
+    scanning every style of the document on each `Paragraph.style` access; this keeps the
+    answer per style id, which is what that lookup depends on.
+    """
+
+    def __init__(self) -> None:
+        self._by_id: dict[str | None, ParagraphStyle | None] = {}
+
+    def of(self, paragraph: Paragraph) -> ParagraphStyle | None:
+        """Return the paragraph's style, as `paragraph.style` would."""
+        style_id = paragraph._p.style  # noqa: SLF001 - the key python-docx looks up
+        if style_id not in self._by_id:
+            self._by_id[style_id] = paragraph.style
+        return self._by_id[style_id]
+
+
+def _docx_heading_level(paragraph: Paragraph, style: ParagraphStyle | None) -> int | None:
     """Return the heading level of a paragraph (style Heading N/Title or outline level), or None."""
-    style = paragraph.style
     name = (style.name or "") if style is not None else ""
     m = re.fullmatch(r"(?i)heading\s*(\d)", name)
     if m:
@@ -91,9 +110,8 @@ def _docx_heading_level(paragraph: Paragraph) -> int | None:
     return None
 
 
-def _is_list_paragraph(paragraph: Paragraph) -> bool:
+def _is_list_paragraph(paragraph: Paragraph, style: ParagraphStyle | None) -> bool:
     """Return True for a numbered or bulleted list paragraph."""
-    style = paragraph.style
     if style is not None and (style.name or "").lower().startswith("list"):
         return True
     return bool(paragraph._p.xpath("./w:pPr/w:numPr"))  # noqa: SLF001
@@ -120,13 +138,16 @@ def _table_rows(table: Table) -> Iterable[list[str]]:
 def _docx_blocks(document: DocxDocument) -> tuple[Block, ...]:
     """Return the body's paragraphs and tables in document order."""
     builder = BlockBuilder()
+    styles = _ParagraphStyles()
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             for cells in _table_rows(item):
                 builder.row(cells)
-        elif _docx_heading_level(item) is not None:
+            continue
+        style = styles.of(item)
+        if _docx_heading_level(item, style) is not None:
             builder.heading(item.text)
-        elif _is_list_paragraph(item):
+        elif _is_list_paragraph(item, style):
             builder.paragraph("• " + item.text)
         else:
             builder.paragraph(item.text)
