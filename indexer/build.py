@@ -32,7 +32,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import schema as f
-from indexer.records import BuildReport, Failure, ParsedDocument, Taxonomy
+from indexer.records import BuildReport, Failure, Taxonomy, WriterInput
 from indexer.storage import GracefulStorage
 from indexer.scan import (CorpusFile, ManifestEntry, read_manifest, scan_corpus,
                           write_manifest)
@@ -240,7 +240,7 @@ def _content_hash(path: Path) -> str:
         return ""
 
 
-def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failure,
+def _apply(writer: SegmentWriter, c: CorpusFile, result: WriterInput | Failure,
            indexed_ids: set[str], manifest: dict[str, ManifestEntry], tally: _Tally,
            fresh_before: int) -> None:
     """Write one parse result (or record its failure) and update the counts."""
@@ -257,7 +257,7 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failur
     for record in result.records:
         writer.add_document(**record)
     manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), result.content_hash, None, verified)
-    tally.passages += len(result.passages)
+    tally.passages += result.passages
     tally.vocabulary |= result.vocabulary
     if was_indexed:
         tally.updated += 1
@@ -267,7 +267,7 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: ParsedDocument | Failur
 
 def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, workers: int,
                progress: Progress | None, limits: _Limits = _Limits(),
-               ) -> Iterator[tuple[CorpusFile, ParsedDocument | Failure]]:
+               ) -> Iterator[tuple[CorpusFile, WriterInput | Failure]]:
     """Yield each file with its parse result, parsed in worker processes, in input order.
 
     At most IN_FLIGHT files are scheduled ahead of the writer, which bounds memory.
@@ -298,7 +298,7 @@ def _schedule(pool: ProcessPool, c: CorpusFile, corpus_dir: Path,
     return pool.schedule(parse_in_worker, args=(c, corpus_dir), timeout=timeout_s)
 
 
-def _result(c: CorpusFile, fut, timeout_s: float = FILE_TIMEOUT_S) -> ParsedDocument | Failure:
+def _result(c: CorpusFile, fut, timeout_s: float = FILE_TIMEOUT_S) -> WriterInput | Failure:
     """Return a finished future's result, mapping worker deaths and timeouts to a Failure."""
     try:
         return fut.result()

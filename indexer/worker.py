@@ -11,7 +11,8 @@ from indexer.analysis import distinct_words
 from indexer.errors import ReadError
 from indexer.passages import split_passages
 from indexer.readers import read_document
-from indexer.records import Failure, ParsedDocument, Passage, SourceDocument, Taxonomy
+from indexer.records import (Failure, ParsedDocument, Passage, SourceDocument, Taxonomy,
+                             WriterInput)
 from indexer.scan import CorpusFile
 from indexer.statements import extract_statements
 from indexer.tagging import classify_type, tag_document, tag_passage
@@ -31,9 +32,14 @@ def init_worker(taxonomy: Taxonomy, memory_limit: int | None) -> None:
     _worker_taxonomy[:] = [taxonomy]
 
 
-def parse_in_worker(file: CorpusFile, corpus_dir: Path) -> ParsedDocument | Failure:
-    """Return the parsed file, or a Failure with a one-line reason (worker entry point)."""
-    return parse_file(file, corpus_dir, _worker_taxonomy[0])
+def parse_in_worker(file: CorpusFile, corpus_dir: Path) -> WriterInput | Failure:
+    """Return what the writer needs of the parsed file, or a Failure with a one-line reason
+    (worker entry point)."""
+    parsed = parse_file(file, corpus_dir, _worker_taxonomy[0])
+    if isinstance(parsed, Failure):
+        return parsed
+    return WriterInput(parsed.records, parsed.content_hash, len(parsed.passages),
+                       parsed.vocabulary)
 
 
 def parse_file(file: CorpusFile, corpus_dir: Path, taxonomy: Taxonomy) -> ParsedDocument | Failure:
