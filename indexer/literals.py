@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 try:  # the parse tree is what `re.compile` builds on; absent, every pattern is scanned
     from re import _constants as _ops
@@ -190,24 +190,8 @@ def _prefix(items: list) -> Literals | None:
             continue
         if run:
             break
-        return _item_prefix(op, arg)
+        return _item(op, arg, _prefix)
     return frozenset({fold("".join(run))}) if run else None
-
-
-def _item_prefix(op: object, arg: object) -> Literals | None:
-    """Return what every match of one consuming parse item starts with, or None."""
-    if op is _ops.SUBPATTERN:
-        return _prefix(arg[3].data)
-    if op is _ops.ATOMIC_GROUP:
-        return _prefix(arg.data)
-    if op is _ops.BRANCH:
-        options = [_prefix(alt.data) for alt in arg[1]]
-        return frozenset().union(*options) if all(options) else None
-    if op in _REPEATS and arg[0] >= 1:
-        return _prefix(arg[2].data)
-    if op is _ops.IN:
-        return _char_set(arg)
-    return None
 
 
 def _sequence(items: list) -> Literals | None:
@@ -233,20 +217,24 @@ def _end_run(run: list[str], found: list[Literals]) -> None:
         run.clear()
 
 
-def _item(op: object, arg: object) -> Literals | None:
-    """Return what one non-literal parse item requires (groups, alternatives, repeats).
+def _item(op: object, arg: object,
+          inner: Callable[[list], Literals | None] | None = None) -> Literals | None:
+    """Return what one non-literal parse item requires (groups, alternatives, repeats),
+    reading the items inside it with `inner`: `_sequence` (what every match contains,
+    the default) or `_prefix` (what every match starts with).
 
     Case flags do not matter: `fold` makes a literal and anything it matches equal either way.
     """
+    inner = inner or _sequence
     if op is _ops.SUBPATTERN:
-        return _sequence(arg[3].data)
+        return inner(arg[3].data)
     if op is _ops.ATOMIC_GROUP:
-        return _sequence(arg.data)
+        return inner(arg.data)
     if op is _ops.BRANCH:
-        options = [_sequence(alt.data) for alt in arg[1]]
+        options = [inner(alt.data) for alt in arg[1]]
         return frozenset().union(*options) if all(options) else None
     if op in _REPEATS and arg[0] >= 1:
-        return _sequence(arg[2].data)
+        return inner(arg[2].data)
     if op is _ops.IN:
         return _char_set(arg)
     return None
