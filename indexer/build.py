@@ -33,6 +33,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer import schema as f
 from indexer.records import BuildReport, Failure, Taxonomy, WriterInput
+from indexer.segments import SegmentFlushWriter
 from indexer.storage import GracefulStorage
 from indexer.scan import (CorpusFile, ManifestEntry, read_manifest, scan_corpus,
                           write_manifest)
@@ -328,8 +329,8 @@ def _write_vocabulary(gen: Path, vocabulary: set[str]) -> None:
 def _writer(ix: whoosh_index.Index, fresh: bool) -> SegmentWriter:
     """Return a writer; non-compound segments make opening a searcher nearly free."""
     if fresh:
-        return ix.writer(limitmb=FRESH_LIMIT_MB, multisegment=False, compound=False)
-    return ix.writer(limitmb=128, compound=False)
+        return SegmentFlushWriter(ix, limitmb=FRESH_LIMIT_MB, compound=False)
+    return SegmentFlushWriter(ix, limitmb=128, compound=False)
 
 
 @contextlib.contextmanager
