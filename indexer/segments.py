@@ -12,14 +12,18 @@ from whoosh.writing import SegmentWriter
 
 
 class LengthTable:
-    """`doc_field_length` answered from per-field lists read once from a per-document reader."""
+    """`doc_field_length` answered from per-field lists read once from a per-document reader;
+    fields that keep no lengths (not scorable: ids, keywords) answer `default` at once."""
 
-    def __init__(self, perdoc, doc_count: int) -> None:
+    def __init__(self, perdoc, doc_count: int, scorable: frozenset[str]) -> None:
         self._perdoc = perdoc
         self._count = doc_count
+        self._scorable = scorable
         self._fields: dict[str, list[int]] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        if fieldname not in self._scorable:
+            return default
         lengths = self._fields.get(fieldname)
         if lengths is None:
             read = self._perdoc.doc_field_length
@@ -34,7 +38,8 @@ class SegmentFlushWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         perdoc = self.per_document_reader() if self.codec.length_stats else None
-        lengths = LengthTable(perdoc, self.docnum - self.docbase) if perdoc else None
+        scorable = frozenset(name for name, field in self.schema.items() if field.scorable)
+        lengths = LengthTable(perdoc, self.docnum - self.docbase, scorable) if perdoc else None
         self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         if perdoc:
