@@ -76,20 +76,17 @@ FACETS = ("loe", "principle", "type", "lang", "year")
 EXPECTED = {"upload": (302, 303)}          # everything else: 200
 
 
+# (cumulative share, query pool): 45% common, 15% two words, 8% phrases, 12% Ukrainian,
+# 7% acronyms, 6% wildcards, the rest rare words
+QUERY_MIX = ((0.45, COMMON), (0.60, TWO_WORDS), (0.68, PHRASES), (0.80, UKRAINIAN),
+             (0.87, ACRONYMS), (0.93, WILDCARDS))
+
+
 def pick_query(rng: random.Random) -> str:
     r = rng.random()
-    if r < 0.45:
-        return rng.choice(COMMON)
-    if r < 0.60:
-        return rng.choice(TWO_WORDS)
-    if r < 0.68:
-        return rng.choice(PHRASES)
-    if r < 0.80:
-        return rng.choice(UKRAINIAN)
-    if r < 0.87:
-        return rng.choice(ACRONYMS)
-    if r < 0.93:
-        return rng.choice(WILDCARDS)
+    for below, pool in QUERY_MIX:
+        if r < below:
+            return rng.choice(pool)
     return rng.choice(RARE)
 
 

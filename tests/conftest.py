@@ -1,10 +1,12 @@
 """Shared fixtures: one real index of tests/corpus, built once per session and read-only."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from werkzeug.serving import make_server
@@ -98,15 +100,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def server(app):
-    """The real app served on a free loopback port from a thread; yields its base URL."""
+@contextlib.contextmanager
+def served(app) -> Iterator[str]:
+    """Serve `app` on a free loopback port from a thread; yield its base URL."""
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(app):
+    """The real app served on a free loopback port from a thread; yields its base URL."""
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -14,26 +14,11 @@ from indexer.build import build_index
 from indexer.scan import scan_corpus
 from indexer.worker import CHANGED_WHILE_READ, parse_file
 from tests.conftest import FIXTURES, TEST_CORPUS
+from tests.pdf_files import raw_pdf
 from tests.test_faults import assert_index_is_exactly
 
 TIMEOUT_S = 8.0
 MEMORY = 768 * 1024 ** 2
-
-
-def _raw_pdf(*objects: bytes) -> bytes:
-    """Return a minimal PDF whose numbered objects are `objects`, with a correct xref."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def _flate_bomb(gigabytes: float) -> bytes:
@@ -47,7 +32,7 @@ def _flate_bomb(gigabytes: float) -> bytes:
 
 def _pdf_bomb() -> bytes:
     data = _flate_bomb(1.0)
-    return _raw_pdf(
+    return raw_pdf(
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
@@ -57,7 +42,7 @@ def _pdf_bomb() -> bytes:
 
 
 def _page_tree_loop() -> bytes:
-    return _raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>",
+    return raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>",
                     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                     b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>")
 

@@ -14,6 +14,7 @@ from fpdf import FPDF
 from indexer.errors import ReadError
 from indexer.readers import make_doc_id, read_document, sniff_format
 from indexer.records import FORMATS, Marking, SourceDocument
+from tests.pdf_files import raw_pdf
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PDF_REAL = SHARED / "fixtures" / "pdf-real"
@@ -60,21 +61,6 @@ def _pdf(*pages: str, title: str = "", author: str = "") -> bytes:
         if text:
             pdf.multi_cell(0, 6, text)
     return bytes(pdf.output())
-
-
-def _raw_pdf(*objects: bytes) -> bytes:
-    """Return a minimal PDF file whose numbered objects are `objects`, with a correct xref."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def _docx_bytes(build: object = None) -> bytes:
@@ -406,10 +392,10 @@ def test_pdf_named_md_is_rejected(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("data", "reason"), [
     (_pdf(""), "PDF has no extractable text (scanned image?)"),
     (b"%PDF-1.4\n" + b"\x00garbage" * 50, "unreadable PDF"),
-    (_raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>",
+    (raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>",
               b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"), "unreadable PDF"),
-    (_raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    (raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
               b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>"), "unreadable PDF"),
 ], ids=["no-text", "garbage", "page-tree-loop", "page-tree-cycle"])
 def test_broken_pdfs_fail_with_a_reason(tmp_path: Path, data: bytes, reason: str) -> None:

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from indexer.build import build_index
 from tests.access_helpers import PASSWORD, add_users
-from tests.conftest import TEST_CORPUS
+from tests.conftest import TEST_CORPUS, served
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +32,8 @@ def team_server(tmp_path, taxonomy):
     app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"),
                       "CORPUS_DIR": str(corpus), "DATA_DIR": str(tmp_path / "data")})
     add_users(app)
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
     app.extensions["index_queue"].wait_idle(60)
 
 

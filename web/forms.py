@@ -1,15 +1,13 @@
 """Parse the account, upload and editing forms into typed values (no Flask here either)."""
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from indexer.readers.sidecar import iso_date
 from indexer.records import DOC_TYPES, IndexedDocument, Marking, Taxonomy
 from search.errors import QueryError
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 TITLE_MAX = 300
 REASON_MAX = 500
 
@@ -53,7 +51,7 @@ def parse_metadata(form: Mapping[str, str]) -> MetadataEdit:
     if title and len(title) > TITLE_MAX:
         raise QueryError(f"the title is longer than {TITLE_MAX} characters")
     date = form.get("date", "").strip() or None
-    if date and not _is_date(date):
+    if date and iso_date(date) is None:
         raise QueryError("the date must be YYYY, YYYY-MM or YYYY-MM-DD")
     doc_type = form.get("type", "").strip() or None
     if doc_type and doc_type not in DOC_TYPES:
@@ -92,15 +90,3 @@ def parse_tag_edit(form: Mapping[str, str], taxonomy: Taxonomy) -> TagEdit:
     if action not in ("confirm", "reject", "add"):
         raise QueryError("the action must be confirm, reject or add")
     return TagEdit(group, tag, action, parse_reason(form.get("reason", "")))
-
-
-def _is_date(value: str) -> bool:
-    m = _DATE.fullmatch(value)
-    if not m:
-        return False
-    year, month, day = (int(x) if x else None for x in m.groups())
-    try:
-        dt.date(year or 1, month or 1, day or 1)
-    except ValueError:
-        return False
-    return True
