@@ -134,17 +134,14 @@ class Engine:
         try:
             snap = self._snapshot(ix, gen, wait=False)
             searcher = snap.searchers.take()
-            reusable = False
+            damaged = False
             try:
                 yield Reading(searcher, snap.table, snap.vocabulary)
-                reusable = True
             except DAMAGE_ERRORS:
+                damaged = True
                 raise
-            except Exception:
-                reusable = True          # a refused query or a missing page: searcher intact
-                raise
-            finally:
-                snap.searchers.give(searcher, reusable)
+            finally:            # refused queries, missing pages: the searcher is intact
+                snap.searchers.give(searcher, reusable=not damaged)
         except DAMAGE_ERRORS as exc:
             if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
                 raise IndexMissing("the index was just replaced by a rebuild; try again") from exc
