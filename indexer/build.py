@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import itertools
 import fcntl
 import logging
 import os
@@ -45,20 +44,19 @@ FILE_TIMEOUT_S = 60.0
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 LOCK_FILE = ".build.lock"
 LOCK_WAIT_S = 15.0
-# A full build writes one segment per SEGMENT_RECORDS records and never merges them: past
-# what fits in its memory (FRESH_LIMIT_MB) Whoosh's writer spills sorted runs to disk and
-# merges them at commit, which made the writer ~2x slower at 10,000 documents and needed
-# 9 GB of temporary disk at 50,000 (bench/README.md). Segments hold more than 2**15
+# A build writes one segment per SEGMENT_RECORDS records and a full build never merges
+# them: the writer keeps a segment's postings in memory (indexer/segments.py), and merging
+# big segments costs more than it gains (bench/README.md). Segments hold more than 2**15
 # records so that Whoosh stores their stored-field offsets (below that, every searcher
 # rebuilds them in Python on first use: ~3 ms per segment per request).
 # Incremental updates (uploads) add a small segment each; once MERGE_AT_SEGMENTS small ones
 # exist, an update merges them (only them), and the merged-away files are deleted after a
 # grace period (indexer/storage.py): searchers opened earlier read them lazily.
 SEGMENT_RECORDS = 34_000
-FRESH_LIMIT_MB = 512
 SMALL_SEGMENT_RECORDS = 2_000
 MERGE_AT_SEGMENTS = 16
-IN_FLIGHT = 32                      # parse results buffered ahead of the writer
+IN_FLIGHT = 600                     # files scheduled ahead of the writer...
+IN_FLIGHT_BYTES = 32 * 1024 ** 2    # ...and their total size
 FRESH_NS = 2 * 10**9                # files modified this recently are re-checked next run
 # What a damaged generation raises when opened or read (Whoosh has no error type of its own
 # for most of these); integrity records catch what passes silently (see schema.py).
@@ -157,7 +155,7 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
     gone = sorted(indexed_ids - current.keys())
     new_manifest = {k: v for k, v in manifest.items() if k in current}
     if todo or gone:
-        writer = _writer(ix, fresh)
+        writer = _writer(ix)
         try:
             for doc_id in gone:
                 writer.delete_by_term(f.DOC_ID, doc_id)
@@ -165,9 +163,9 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
                 tally.removed += 1
             for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress, limits):
                 _apply(writer, c, result, indexed_ids, new_manifest, tally, fresh_before)
-                if fresh and writer.doc_count() >= SEGMENT_RECORDS:
+                if writer.doc_count() >= SEGMENT_RECORDS:
                     writer.commit(merge=False)
-                    writer = _writer(ix, fresh)
+                    writer = _writer(ix)
         except BaseException:
             writer.cancel()
             raise
@@ -271,24 +269,26 @@ def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, wo
                ) -> Iterator[tuple[CorpusFile, WriterInput | Failure]]:
     """Yield each file with its parse result, parsed in worker processes, in input order.
 
-    At most IN_FLIGHT files are scheduled ahead of the writer, which bounds memory.
+    Files are scheduled ahead of the writer (so the workers go on while it flushes a
+    segment), at most IN_FLIGHT of them and IN_FLIGHT_BYTES of their sizes, which bounds
+    the memory their results hold.
     """
     if not files:
         return
     with ProcessPool(max_workers=max(1, workers), initializer=init_worker,
                      initargs=(taxonomy, limits.memory_bytes)) as pool:
         pending: deque = deque()
-        queue = iter(files)
-        done = 0
-        for c in itertools.islice(queue, IN_FLIGHT):
-            pending.append((c, _schedule(pool, c, corpus_dir, limits.timeout_s)))
-        while pending:
+        queue = deque(files)
+        held = 0
+        for done in range(1, len(files) + 1):
+            while queue and (not pending or (len(pending) < IN_FLIGHT
+                                             and held + queue[0].size <= IN_FLIGHT_BYTES)):
+                c = queue.popleft()
+                pending.append((c, _schedule(pool, c, corpus_dir, limits.timeout_s)))
+                held += c.size
             c, fut = pending.popleft()
-            result = _result(c, fut, limits.timeout_s)
-            for nxt in itertools.islice(queue, 1):
-                pending.append((nxt, _schedule(pool, nxt, corpus_dir, limits.timeout_s)))
-            done += 1
-            yield c, result
+            held -= c.size
+            yield c, _result(c, fut, limits.timeout_s)
             if progress:
                 progress(done, len(files))
 
@@ -326,11 +326,9 @@ def _write_vocabulary(gen: Path, vocabulary: set[str]) -> None:
     os.replace(tmp, gen / f.VOCABULARY_FILE)
 
 
-def _writer(ix: whoosh_index.Index, fresh: bool) -> SegmentWriter:
+def _writer(ix: whoosh_index.Index) -> SegmentWriter:
     """Return a writer; non-compound segments make opening a searcher nearly free."""
-    if fresh:
-        return SegmentFlushWriter(ix, limitmb=FRESH_LIMIT_MB, compound=False)
-    return SegmentFlushWriter(ix, limitmb=128, compound=False)
+    return SegmentFlushWriter(ix, compound=False)
 
 
 @contextlib.contextmanager
