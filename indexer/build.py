@@ -52,7 +52,7 @@ LOCK_WAIT_S = 15.0
 # Incremental updates (uploads) add a small segment each; once MERGE_AT_SEGMENTS small ones
 # exist, an update merges them (only them), and the merged-away files are deleted after a
 # grace period (indexer/storage.py): searchers opened earlier read them lazily.
-SEGMENT_RECORDS = 34_000
+SEGMENT_RECORDS = 68_000
 SMALL_SEGMENT_RECORDS = 2_000
 MERGE_AT_SEGMENTS = 16
 IN_FLIGHT = 600                     # files scheduled ahead of the writer...

@@ -13,6 +13,7 @@ import pytest
 from pebble import ProcessPool
 from whoosh import index as whoosh_index
 
+import indexer.build as build
 from indexer import schema as f
 from indexer.build import build_index, _result
 from indexer.records import Marking
@@ -68,6 +69,37 @@ def test_incremental_runs_track_add_change_delete_rename(tmp_path, corpus_copy, 
     report = build_index(corpus_copy, index, taxonomy)
     assert (report.indexed, report.updated, report.removed, report.unchanged) == (0, 0, 1, n)
     assert _paths(kb) == _files(corpus_copy)
+
+
+def test_a_large_update_is_written_in_segments_and_answers_like_a_full_build(
+        tmp_path, corpus_copy, taxonomy, monkeypatch):
+    # The writer holds a segment's postings in memory, so an update adding many files
+    # commits every SEGMENT_RECORDS records, like a full build.
+    monkeypatch.setattr(build, "SEGMENT_RECORDS", 8)
+    index, full = tmp_path / "index", tmp_path / "full"
+    half = [corpus_copy / rel for rel in _files(corpus_copy)[::2]]
+    moved = tmp_path / "later"
+    for p in half:
+        dest = moved / p.relative_to(corpus_copy)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        p.rename(dest)
+    build_index(corpus_copy, index, taxonomy)
+    segments_before = len(list(f.current_generation(index).glob("*.pst")))
+    for p in moved.rglob("*"):
+        if p.is_file():
+            dest = corpus_copy / p.relative_to(moved)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            p.rename(dest)
+    report = build_index(corpus_copy, index, taxonomy)
+    assert not report.rebuilt and report.indexed == len(half)
+    assert len(list(f.current_generation(index).glob("*.pst"))) >= segments_before + 2
+    build_index(corpus_copy, full, taxonomy)
+    kb, kb_full = KnowledgeBase(index, taxonomy), KnowledgeBase(full, taxonomy)
+    assert _paths(kb) == _paths(kb_full) == _files(corpus_copy)
+    for text in ("logistics", "audit", "training centre"):
+        request = SearchRequest(text=text, per_page=50)
+        assert ([h.path for h in kb.search(request, Marking.RESTRICTED).hits]
+                == [h.path for h in kb_full.search(request, Marking.RESTRICTED).hits])
 
 
 def test_no_change_rerun_parses_nothing(tmp_path, corpus_copy, taxonomy):
