@@ -15,17 +15,21 @@ what it writes:
   normalize and split them); Whoosh indexes a list through its generic token stream.
   `position_postings` builds the same postings directly.
 
-`tests/test_segments.py` checks that builds write byte-identical files to the stock writer.
+`tests/test_segments.py` checks that builds write the same index as the stock writer: the
+same column and stored-field files byte for byte, the same terms, statistics and postings
+read back (equal one-position values share one object here, which Whoosh's block pickles
+then write once, so posting files come out ~8% smaller).
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from whoosh import formats
 from whoosh.writing import SegmentWriter
 
 Posting = tuple[str, bytes, int, float, bytes | None]   # Whoosh's pool item
+SINGLE_POSITIONS = 1 << 16      # one-position values cached (bounds the cache's memory)
 
 
 class LengthTable:
@@ -53,7 +57,8 @@ class GroupedPostingPool:
     """Postings grouped by field and term, each group a flat [docnum, weight, value, ...]
     list in the order added; `iter_postings` yields them in Whoosh's pool order (field,
     term, docnum, weight, value). Groups are sorted at flush only if some posting came with
-    a smaller document number than one before it (segment merges add postings term by term).
+    a smaller document number than one before it (Whoosh's merges add postings term by
+    term).
     """
 
     def __init__(self) -> None:
@@ -61,26 +66,30 @@ class GroupedPostingPool:
         self._last_docnum = -1
         self._in_order = True
 
-    def field_postings(self, fieldname: str, docnum: int) -> dict[bytes, list]:
-        """Return the term -> postings dict of `fieldname`, to which the caller appends
-        `docnum`'s postings (its only way in besides `add`)."""
+    def add_postings(self, fieldname: str, docnum: int,
+                     items: Iterable[tuple[bytes, int, float, bytes | None]]) -> int:
+        """Add `docnum`'s (term bytes, frequency, weight, value) postings in `fieldname`;
+        return the sum of their frequencies (the field's length in the document)."""
         if docnum < self._last_docnum:
             self._in_order = False
         self._last_docnum = docnum
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
-        return terms
+        length = 0
+        for tbytes, freq, weight, vbytes in items:
+            length += freq
+            postings = terms.get(tbytes)
+            if postings is None:
+                terms[tbytes] = [docnum, weight, vbytes]
+            else:
+                postings += (docnum, weight, vbytes)
+        return length
 
     def add(self, item: Posting) -> None:
-        """Add one (fieldname, tbytes, docnum, weight, vbytes) posting."""
+        """Add one (fieldname, tbytes, docnum, weight, vbytes) posting (Whoosh's way in)."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        terms = self.field_postings(fieldname, docnum)
-        postings = terms.get(tbytes)
-        if postings is None:
-            terms[tbytes] = [docnum, weight, vbytes]
-        else:
-            postings += (docnum, weight, vbytes)
+        self.add_postings(fieldname, docnum, [(tbytes, 0, weight, vbytes)])
 
     def iter_postings(self) -> Iterator[Posting]:
         for fieldname in sorted(self._fields):
@@ -137,18 +146,11 @@ class SegmentFlushWriter(SegmentWriter):
         the per-document writer (what the stock `add_document` does per field)."""
         length = 0
         if field.indexed:
-            terms = self.pool.field_postings(name, docnum)
             if type(field.format) is formats.Positions and isinstance(value, (list, tuple)):
                 items = position_postings(value, field.format, self._single_positions)
             else:
                 items = field.index(value)
-            for tbytes, freq, weight, vbytes in items:
-                length += freq
-                postings = terms.get(tbytes)
-                if postings is None:
-                    terms[tbytes] = [docnum, weight, vbytes]
-                else:
-                    postings += (docnum, weight, vbytes)
+            length = self.pool.add_postings(name, docnum, items)
             if not field.scorable:
                 length = 0
         perdoc.add_field(name, field, value if field.stored else None, length)
@@ -171,18 +173,21 @@ def position_postings(terms: Sequence[str], fmt: formats.Positions,
     """Yield (term bytes, frequency, weight, encoded positions) for a list of terms at
     positions 0, 1, ..., as Whoosh's Positions format does for a list value (same weights:
     each occurrence adds 1.0, times the field boost; same encoding). `single` caches the
-    encoding of one-position values, the most common kind."""
+    encoding of one-position values below SINGLE_POSITIONS, the most common kind."""
     positions: dict[str, list[int]] = defaultdict(list)
     for pos, term in enumerate(terms):
         positions[term].append(pos)
     boost = fmt.field_boost
     once = 1.0 * boost
     for term, poslist in positions.items():
-        if len(poslist) == 1:
-            pos = poslist[0]
-            value = single.get(pos)
-            if value is None:
-                value = single[pos] = fmt.encode(poslist)
-            yield term.encode("utf-8"), 1, once, value
-        else:
-            yield term.encode("utf-8"), len(poslist), float(len(poslist)) * boost, fmt.encode(poslist)
+        freq = len(poslist)
+        if freq > 1:
+            yield term.encode("utf-8"), freq, float(freq) * boost, fmt.encode(poslist)
+            continue
+        pos = poslist[0]
+        value = single.get(pos)
+        if value is None:
+            value = fmt.encode(poslist)
+            if pos < SINGLE_POSITIONS:
+                single[pos] = value
+        yield term.encode("utf-8"), 1, once, value
