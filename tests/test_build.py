@@ -1,6 +1,7 @@
 """The index build: reports, incremental runs, atomic rebuilds and hostile files."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from pebble import ProcessPool
@@ -100,6 +102,19 @@ def test_a_large_update_is_written_in_segments_and_answers_like_a_full_build(
         request = SearchRequest(text=text, per_page=50)
         assert ([h.path for h in kb.search(request, Marking.RESTRICTED).hits]
                 == [h.path for h in kb_full.search(request, Marking.RESTRICTED).hits])
+
+
+def test_files_in_flight_are_bounded_by_count_and_size(tmp_path, corpus_copy, taxonomy,
+                                                       monkeypatch):
+    # One file at a time when each exceeds the byte budget; results stay in input order.
+    monkeypatch.setattr(build, "IN_FLIGHT_BYTES", 1)
+    report = build_index(corpus_copy, tmp_path / "one", taxonomy)
+    monkeypatch.setattr(build, "IN_FLIGHT_BYTES", 10**9)
+    monkeypatch.setattr(build, "IN_FLIGHT", 3)
+    assert build_index(corpus_copy, tmp_path / "three", taxonomy) == dataclasses.replace(
+        report, seconds=mock.ANY)
+    kb = KnowledgeBase(tmp_path / "one", taxonomy)
+    assert _paths(kb) == _files(corpus_copy)
 
 
 def test_no_change_rerun_parses_nothing(tmp_path, corpus_copy, taxonomy):

@@ -52,8 +52,7 @@ def _same_index(ours: Path, stock: Path) -> None:
     assert postings == _postings(stock)
 
 
-def test_writer_writes_the_same_index_as_whoosh(tmp_path, corpus_copy, taxonomy,
-                                                           monkeypatch):
+def test_writer_writes_the_same_index_as_whoosh(tmp_path, corpus_copy, taxonomy, monkeypatch):
     build_index(corpus_copy, tmp_path / "ours", taxonomy, workers=1)
     monkeypatch.setattr(build, "SegmentFlushWriter", SegmentWriter)
     build_index(corpus_copy, tmp_path / "stock", taxonomy, workers=1)
@@ -71,8 +70,8 @@ def _update_twice(corpus: Path, index: Path, taxonomy) -> None:
 
 def test_small_segment_merges_write_the_same_index_as_whoosh(tmp_path, corpus_copy, taxonomy,
                                                             monkeypatch):
-    # Merging adds postings term by term across documents (out of document order), the
-    # case where the grouped pool must sort; a small SEGMENT_RECORDS splits the full build.
+    # A merge adds postings term by term, so the pool sees document numbers go back and
+    # sorts its groups at flush; a small SEGMENT_RECORDS splits the full build.
     monkeypatch.setattr(build, "MERGE_AT_SEGMENTS", 2)
     monkeypatch.setattr(build, "SEGMENT_RECORDS", 400)
     stock_corpus = tmp_path / "stock-corpus"
