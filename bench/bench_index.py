@@ -166,7 +166,8 @@ def main(argv=None) -> int:
             "passages_per_s": round(rate, 1),
             "share_of_workers_cpu": round(len(passages) / (n / tag_cpu) / full["workers_cpu_s"], 3),
             "est_total_tag_s": round(total_tag, 1),
-            "share_of_build_cpu": round(total_tag / full["seconds"], 3),
+            "share_of_build_cpu": round(
+                total_tag / (full["writer_cpu_s"] + full["workers_cpu_s"]), 3),
             "share_of_build_wall_est": round(total_tag / (a.workers * full["seconds"]), 3),
         }
         if a.ablate_tagging:
@@ -204,7 +205,7 @@ def _summary(res: dict) -> None:
           f"build/bare = {bare['build_over_bare']}x wall (target <= 1.3x); CPU: writer/bare "
           f"{bare['writer_cpu_over_bare_cpu']}x, critical path/bare {bare['build_cpu_path_over_bare_cpu']}x")
     line = (f"tagging      {tag['passages_per_s']} passages/s, est. {tag['est_total_tag_s']} s "
-            f"for all = {tag['share_of_build_cpu']:.0%} of build time (CPU), "
+            f"for all = {tag['share_of_build_cpu']:.0%} of the build's CPU (all processes), "
             f"~{tag['share_of_build_wall_est']:.0%} wall-clock est., "
             f"{tag['share_of_workers_cpu']:.0%} of worker CPU")
     if "share_of_build_wall_measured" in tag:
