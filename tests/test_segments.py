@@ -12,7 +12,7 @@ from whoosh.writing import SegmentWriter
 import indexer.build as build
 from indexer import schema as f
 from indexer.build import build_index
-from indexer.segments import GroupedPostingPool
+from indexer.segments import GroupedPostingPool, SegmentFlushWriter
 
 
 def _files(index: Path) -> list[tuple[str, str]]:
@@ -23,7 +23,7 @@ def _files(index: Path) -> list[tuple[str, str]]:
                   for p in gen.glob("MAIN_*.*") if p.suffix not in (".pst", ".trm"))
 
 
-def _postings(index: Path) -> list[tuple]:
+def _postings(gen: Path) -> list[tuple]:
     """Return every term's statistics and postings (ids, weights, values) as read back.
 
     Terms and postings are compared decoded: Whoosh pickles each block's values, and our
@@ -32,7 +32,7 @@ def _postings(index: Path) -> list[tuple]:
     same).
     """
     out = []
-    with whoosh_index.open_dir(f.current_generation(index)).reader() as reader:
+    with whoosh_index.open_dir(gen).reader() as reader:
         for fieldname, tbytes in reader.all_terms():
             info = reader.term_info(fieldname, tbytes)
             matcher = reader.postings(fieldname, tbytes)
@@ -47,9 +47,9 @@ def _postings(index: Path) -> list[tuple]:
 
 def _same_index(ours: Path, stock: Path) -> None:
     assert _files(ours) == _files(stock)
-    postings = _postings(ours)
+    postings = _postings(f.current_generation(ours))
     assert len(postings) > 300
-    assert postings == _postings(stock)
+    assert postings == _postings(f.current_generation(stock))
 
 
 def test_writer_writes_the_same_index_as_whoosh(tmp_path, corpus_copy, taxonomy, monkeypatch):
@@ -90,3 +90,21 @@ def test_pool_yields_postings_in_whoosh_order():
     for item in items:
         pool.add(item)
     assert list(pool.iter_postings()) == sorted(items)
+
+
+def test_records_with_whoosh_extras_take_the_stock_path(tmp_path):
+    # A per-field boost key is a Whoosh feature our add_document leaves to Whoosh's own.
+    records = [{f.KIND: "p", f.PASSAGE_ID: "a", f.TEXT_FIELD: ["audit", "plan", "audit"]},
+               {f.KIND: "p", f.PASSAGE_ID: "b", f.TEXT_FIELD: ["audit"], "_text_boost": 2.0},
+               {f.KIND: "p", f.PASSAGE_ID: "c", f.TEXT_FIELD: "plan of audit"}]
+    for name, writer_class in (("ours", SegmentFlushWriter), ("stock", SegmentWriter)):
+        (tmp_path / name).mkdir()
+        writer = writer_class(whoosh_index.create_in(tmp_path / name, f.build_schema()))
+        for record in records:
+            writer.add_document(**record)
+        writer.commit()
+    postings = _postings(tmp_path / "ours")
+    assert ("text", b"audit") in {(p[0], p[1]) for p in postings}
+    assert postings == _postings(tmp_path / "stock")
+    weights = {p[1]: [w for _, w, _ in p[7]] for p in postings if p[0] == "text"}
+    assert weights[b"audit"] == [2.0, 2.0, 1.0]    # "a" twice; "b" once, boosted x2; "c" once
