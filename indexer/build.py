@@ -275,9 +275,10 @@ def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, wo
     """
     if not files:
         return
-    with ProcessPool(max_workers=max(1, workers), initializer=init_worker,
-                     initargs=(taxonomy, limits.memory_bytes)) as pool:
-        pending: deque = deque()
+    pool = ProcessPool(max_workers=max(1, workers), initializer=init_worker,
+                       initargs=(taxonomy, limits.memory_bytes))
+    pending: deque = deque()
+    try:
         queue = deque(files)
         held = 0
         for done in range(1, len(files) + 1):
@@ -291,6 +292,14 @@ def _parse_all(files: list[CorpusFile], corpus_dir: Path, taxonomy: Taxonomy, wo
             yield c, _result(c, fut, limits.timeout_s)
             if progress:
                 progress(done, len(files))
+    finally:
+        # Stopped early (the writer failed, the build was interrupted): drop the files
+        # scheduled ahead instead of waiting for them (closing waits for every one).
+        if pending:
+            pool.stop()
+        else:
+            pool.close()
+        pool.join()
 
 
 def _schedule(pool: ProcessPool, c: CorpusFile, corpus_dir: Path,

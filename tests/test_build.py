@@ -20,6 +20,7 @@ from indexer import schema as f
 from indexer.build import build_index, _result
 from indexer.records import Marking
 from indexer.scan import CorpusFile, doc_id_for
+from indexer.worker import parse_in_worker
 from search.kb import KnowledgeBase
 from search.query import SearchRequest
 from tests.conftest import ROOT, TEST_CORPUS
@@ -115,6 +116,33 @@ def test_files_in_flight_are_bounded_by_count_and_size(tmp_path, corpus_copy, ta
         report, seconds=mock.ANY)
     kb = KnowledgeBase(tmp_path / "one", taxonomy)
     assert _paths(kb) == _files(corpus_copy)
+
+
+SLOW_PARSE_S = 2.0
+
+
+def _slow_parse(file: CorpusFile, corpus_dir: Path):
+    time.sleep(SLOW_PARSE_S)
+    return parse_in_worker(file, corpus_dir)
+
+
+def test_a_failing_writer_does_not_wait_for_the_files_scheduled_ahead(
+        tmp_path, corpus_copy, taxonomy, monkeypatch):
+    # Up to IN_FLIGHT files are parsed ahead of the writer; when the writer fails, the
+    # build must stop at once rather than finish parsing them (pebble's close waits).
+    files = len(_files(corpus_copy))
+    assert files >= 8
+    monkeypatch.setattr(build, "parse_in_worker", _slow_parse)
+
+    def failing_apply(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build, "_apply", failing_apply)
+    started = time.monotonic()
+    with pytest.raises(OSError, match="disk full"):
+        build_index(corpus_copy, tmp_path / "index", taxonomy, workers=2)
+    waiting_for_all = files * SLOW_PARSE_S / 2                # two workers
+    assert time.monotonic() - started < waiting_for_all / 2
 
 
 def test_no_change_rerun_parses_nothing(tmp_path, corpus_copy, taxonomy):
