@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.build import BuildLocked, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
+from indexer.learning.bundle import attach_models
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
 from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
@@ -49,7 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env("KB")
     else:
         app.config.update(test_config)
-    taxonomy = load_taxonomy(Path(app.config["TAXONOMY"]))
+    taxonomy = attach_models(load_taxonomy(Path(app.config["TAXONOMY"])))
     app.extensions["taxonomy"] = taxonomy
     stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)
     app.extensions["kb"] = KnowledgeBase(Path(app.config["INDEX_DIR"]), taxonomy,

@@ -246,6 +246,7 @@ class Taxonomy:
     equivalents: tuple[tuple[str, ...], ...] = ()   # query-time synonyms across languages
     source: str = ""                   # path it was loaded from
     digest: str = ""                   # content hash, part of the index version
+    models: object = field(default=None, compare=False)   # learning.bundle.Models (attach_models)
 
     def group(self, name: str) -> tuple[TagDef, ...]:
         """Return the tags of facet group `name` ("loe", "principle" or "type")."""
