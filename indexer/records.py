@@ -80,6 +80,9 @@ class DocMeta:
     amounts: tuple[Amount, ...] = ()
     acronyms: tuple[Acronym, ...] = ()
     date_source: str = ""              # "front-matter", "text", "file-metadata", "" if none
+    title_source: str = ""             # "front-matter", "file-metadata", "text", "file-name"
+    hint_title: str | None = None      # the title the file format carries (HTML <title>, PDF info)
+    hint_date: str | None = None       # the date the file format carries
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,8 +65,11 @@ def _doc_meta(blocks: Sequence[Block], stated: Stated, hints: Hints, name: str) 
     full = "\n".join(b.text for b in blocks)
     top = "\n".join(b.text for b in blocks[:_TOP_BLOCKS])
     date, date_source = _choose_date(stated.date, top, hints.date)
+    title, title_source = ((stated.title, "front-matter") if stated.title else
+                           (hints.title, "file-metadata") if hints.title else
+                           (infer_title(blocks, name), "text"))
     return DocMeta(
-        title=stated.title or hints.title or infer_title(blocks, name),
+        title=title, title_source=title_source, hint_title=hints.title, hint_date=hints.date,
         date=date,
         lang=stated.lang or detect_lang(full),
         doc_type=stated.doc_type,
