@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.build import BuildLocked, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.learning.bundle import attach_models
+from indexer.learning.modelfile import MODELS_DIR, ModelError
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
 from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
@@ -31,6 +32,7 @@ from web.reading_routes import register_reading_routes
 from web.recovery import REBUILDING_MESSAGE, IndexRecovery
 from web.search_routes import register_search_routes
 from web.shaping import document_json, report_json, report_text, tag_text
+from web.training import is_train_invocation
 
 __all__ = ["create_app", "current_clearance", "kb",
            "document_json", "report_json", "report_text", "tag_text"]
@@ -45,12 +47,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         CORPUS_DIR=str(HERE / "corpus"), INDEX_DIR=str(Path(app.instance_path) / "index"),
         DATA_DIR=app.instance_path, TAXONOMY=str(default_taxonomy_path()), PAGE_SIZE=20,
-        QUERY_BUDGET_MS=2000)
+        QUERY_BUDGET_MS=2000, MODELS_DIR=str(MODELS_DIR))
     if test_config is None:
         app.config.from_prefixed_env("KB")
     else:
         app.config.update(test_config)
-    taxonomy = attach_models(load_taxonomy(Path(app.config["TAXONOMY"])))
+    taxonomy = _knowledge(Path(app.config["TAXONOMY"]), Path(app.config["MODELS_DIR"]))
     app.extensions["taxonomy"] = taxonomy
     stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)
     app.extensions["kb"] = KnowledgeBase(Path(app.config["INDEX_DIR"]), taxonomy,
@@ -115,6 +117,18 @@ def _register_errors(app: Flask) -> None:
     def server_error(exc: Exception):
         log.exception("unhandled error on %s", request.path)
         return answer(500, "Something went wrong on our side; the error was logged.")
+
+
+def _knowledge(taxonomy_path: Path, models_dir: Path) -> Taxonomy:
+    """Return the taxonomy with its models; a model that does not match it stops the start
+    (ModelError says what differs), except for `flask train`, which is how it is mended."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    try:
+        return attach_models(taxonomy, models_dir)
+    except ModelError:
+        if is_train_invocation(sys.argv):
+            return taxonomy
+        raise
 
 
 def _security_headers(resp: Response) -> Response:

@@ -1,4 +1,5 @@
-"""CLI: `flask --app app user ...` to manage users and tokens, `serve` to run waitress safely."""
+"""CLI: `flask --app app user ...` to manage users and tokens, `serve` to run waitress safely,
+`train` to retrain the models."""
 from __future__ import annotations
 
 import contextlib
@@ -16,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from search.accounts import AccountError, Role, parse_clearance
 from search.errors import IndexDamaged, IndexMissing
 from web.auth import UnsafeBind, bind_problem, is_team_mode, stores
+from web.training import train_command
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ def register_cli(app: Flask) -> None:
     """Add the `user` command group and the `serve` command to `app.cli`."""
     app.cli.add_command(_user_group(app))
     app.cli.add_command(_serve_command(app))
+    app.cli.add_command(train_command(app))
 
 
 def _read_password(from_stdin: bool) -> str:
