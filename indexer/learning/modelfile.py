@@ -41,6 +41,7 @@ def save_model(component: str, classes: Sequence[str], model: Mapping[str, Any],
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(body + "\n")
+        os.chmod(tmp, 0o644)            # a data file shipped with the code, not a secret
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
