@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cv.py                         # every component, 5 folds
     .venv/bin/python bench/cv.py --component tags --k 5 --labels ../shared/eval-train ../shared/eval-dev
+    .venv/bin/python bench/cv.py --component tags --baseline   # the rules, same folds and scoring
 
 Each fold trains the component on the other folds' publishers only and scores the held-out
 ones with the component's own `evaluate`; the table shows the figures pooled over folds
