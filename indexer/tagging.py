@@ -284,22 +284,45 @@ def _compiled(taxonomy: Taxonomy | CompiledTaxonomy) -> CompiledTaxonomy:
     return taxonomy if isinstance(taxonomy, CompiledTaxonomy) else compile_taxonomy(taxonomy)
 
 
+@dataclass(frozen=True, slots=True)
+class PassageCues:
+    """A passage's sentences and content terms, and each tag's positive sentence scores."""
+
+    text: str
+    sentences: tuple[tuple[int, int], ...]     # character spans
+    terms: tuple[str, ...]                     # normalized content terms, in order
+    sentence_of: tuple[int, ...]               # sentence index of each term
+    scores: tuple[tuple[_SentenceScore, ...], ...]   # per topic tag, in taxonomy order
+
+
+def cue_passage(text: str, taxonomy: Taxonomy | CompiledTaxonomy, lang: str = "en") -> PassageCues:
+    """Return the cue evidence of a passage: every topic tag's sentence scores (see module doc)."""
+    group = _compiled(taxonomy).topics
+    prep = _prepare(text)
+    per_tag = _score_tags(_matches(prep, group, lang))
+    return PassageCues(text, prep.sentences, prep.terms, prep.sentence_of,
+                       tuple(tuple(per_tag.get(i, ())) for i in range(len(group.tags))))
+
+
+def passage_hits(cues: PassageCues, taxonomy: Taxonomy | CompiledTaxonomy) -> tuple[TagHit, ...]:
+    """Return the tags whose passage score in `cues` reaches their threshold, with evidence."""
+    group = _compiled(taxonomy).topics
+    prep = _Prepared(cues.text, (), (), (), (), cues.sentences, ())
+    hits = []
+    for tag, scores in zip(group.tags, cues.scores):
+        total = sum(s.score for s in scores)
+        if scores and total >= tag.threshold:
+            hits.append(TagHit(tag.id, tag.group, round(total, 3), _evidence(prep, list(scores))))
+    return tuple(hits)
+
+
 def tag_passage(text: str, taxonomy: Taxonomy | CompiledTaxonomy, lang: str = "en") -> tuple[TagHit, ...]:
     """Return the loe and principle tags of a passage, in taxonomy order, with evidence.
 
     Deterministic. Evidence offsets index into `text` (text[e.start:e.end] == e.text) and
     are ordered strongest first. Cues whose `lang` is neither "any" nor `lang` are skipped.
     """
-    group = _compiled(taxonomy).topics
-    prep = _prepare(text)
-    per_tag = _score_tags(_matches(prep, group, lang))
-    hits = []
-    for i, tag in enumerate(group.tags):
-        scores = per_tag.get(i)
-        total = sum(s.score for s in scores) if scores else 0.0
-        if scores and total >= tag.threshold:
-            hits.append(TagHit(tag.id, tag.group, round(total, 3), _evidence(prep, scores)))
-    return tuple(hits)
+    return passage_hits(cue_passage(text, taxonomy, lang), taxonomy)
 
 
 # --- documents --------------------------------------------------------------------------

@@ -8,15 +8,15 @@ import resource
 from pathlib import Path
 
 from indexer.analysis import distinct_words
+from indexer.learning.bundle import models_of
 from indexer.errors import ReadError
 from indexer.passages import split_passages
 from indexer.readers import read_document
-from indexer.records import (Failure, ParsedDocument, Passage, SourceDocument, Taxonomy,
-                             WriterInput)
+from indexer.records import Failure, ParsedDocument, SourceDocument, Taxonomy, WriterInput
 from indexer.scan import CorpusFile
 from indexer.statements import extract_statements
-from indexer.tagging import classify_type, tag_document, tag_passage
-from indexer.taxonomy import CompiledTaxonomy, compile_taxonomy
+from indexer.tagging import classify_type, cue_passage, passage_hits, tag_document
+from indexer.taxonomy import compile_taxonomy
 from indexer.writer import document_records
 
 log = logging.getLogger(__name__)
@@ -89,9 +89,18 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                      file: CorpusFile) -> ParsedDocument:
     """Return `doc` split into tagged passages with statements, plus document tags and type."""
     compiled = compile_taxonomy(taxonomy)      # once, not on every passage's tagging call
-    passages = [_analyze_passage(p, compiled, doc.meta.lang) for p in split_passages(doc)]
-    doc_tags = tag_document([p.tags for p in passages], compiled,
-                            [p.passage_id for p in passages])
+    passages = split_passages(doc)
+    cues = [cue_passage(p.text, compiled, doc.meta.lang) for p in passages]
+    ids = [p.passage_id for p in passages]
+    model = models_of(taxonomy).get("tags")
+    if model is not None:                      # the learned tagger (indexer/learning/tags.py)
+        learned = model.tag(doc.meta.title or "", cues, ids, compiled)
+        doc_tags, passage_tags = learned.tags, learned.passage_tags
+    else:                                      # no model attached: the cue rules alone
+        passage_tags = tuple(passage_hits(c, compiled) for c in cues)
+        doc_tags = tag_document(passage_tags, compiled, ids)
+    passages = [dataclasses.replace(p, tags=tags, statements=extract_statements(p.text, doc.meta.lang))
+                for p, tags in zip(passages, passage_tags)]
     doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, compiled,
                                                   doc.meta.lang)
     return ParsedDocument(doc=doc, passages=tuple(passages), tags=doc_tags, doc_type=doc_type,
@@ -99,9 +108,3 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                           mtime=file.mtime_ns / 1e9, vocabulary=frozenset(
                               w for w in distinct_words(p.text for p in passages)
                               if len(w) >= 4 and w.isalpha()))
-
-
-def _analyze_passage(p: Passage, taxonomy: CompiledTaxonomy, lang: str) -> Passage:
-    """Return the passage with its tags and statements filled in."""
-    return dataclasses.replace(p, tags=tag_passage(p.text, taxonomy, lang),
-                               statements=extract_statements(p.text, lang))

@@ -5,7 +5,8 @@ import dataclasses
 from typing import Any
 
 from indexer.records import BuildReport, Taxonomy
-from indexer.tagging import classify_type, tag_document, tag_passage
+from indexer.learning.bundle import models_of
+from indexer.tagging import classify_type, cue_passage, tag_document, tag_passage
 from search.documents import DocumentView
 
 
@@ -33,11 +34,16 @@ def tag_text(text: str, taxonomy: Taxonomy, lang: str | None = None) -> dict[str
     """Return the tags of a free text as the /api/tag JSON shape."""
     from indexer.metadata import detect_lang
     lang = lang if lang in ("en", "uk") else detect_lang(text)
-    hits = tag_passage(text, taxonomy, lang)
-    doc_tags = tag_document([hits], taxonomy, ["text"])
+    model = models_of(taxonomy).get("tags")
+    if model is not None:                     # the same learned tagger as the indexer's
+        hits = model.tag("", [cue_passage(text, taxonomy, lang)], ["text"], taxonomy).tags
+        chosen = {t.tag for t in hits}
+    else:
+        hits = tag_passage(text, taxonomy, lang)
+        doc_tags = tag_document([hits], taxonomy, ["text"])
+        chosen = {t.tag for t in doc_tags} | {t.tag for t in hits}
     out: dict[str, Any] = {"loe": [], "principle": [], "lang": lang,
                            "type": classify_type("", text, taxonomy, lang)}
-    chosen = {t.tag for t in doc_tags} | {t.tag for t in hits}
     for t in hits:
         if t.tag in chosen:
             out[t.group].append({"id": t.tag, "score": round(t.score, 3), "evidence": [
