@@ -9,6 +9,8 @@ from pathlib import Path
 
 from indexer.analysis import distinct_words
 from indexer.errors import ReadError
+from indexer.learning.bundle import models_of
+from indexer.learning.dates import choose_meta
 from indexer.passages import split_passages
 from indexer.readers import read_document
 from indexer.records import (Failure, ParsedDocument, Passage, SourceDocument, Taxonomy,
@@ -89,11 +91,17 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                      file: CorpusFile) -> ParsedDocument:
     """Return `doc` split into tagged passages with statements, plus document tags and type."""
     compiled = compile_taxonomy(taxonomy)      # once, not on every passage's tagging call
+    models = models_of(taxonomy)
+    dates = models.get("dates")
+    if dates is not None:                      # stated (front-matter) dates are kept
+        doc = dataclasses.replace(doc, meta=choose_meta(dates, doc.meta, doc.blocks))
     passages = [_analyze_passage(p, compiled, doc.meta.lang) for p in split_passages(doc)]
     doc_tags = tag_document([p.tags for p in passages], compiled,
                             [p.passage_id for p in passages])
-    doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, compiled,
-                                                  doc.meta.lang)
+    doctype = models.get("doctype")
+    doc_type = doc.meta.doc_type or (
+        doctype.predict(doc.meta.title, doc.text, doc.meta.lang, compiled) if doctype is not None
+        else classify_type(doc.meta.title, doc.text, compiled, doc.meta.lang))
     return ParsedDocument(doc=doc, passages=tuple(passages), tags=doc_tags, doc_type=doc_type,
                           content_hash=content_hash, size=file.size,
                           mtime=file.mtime_ns / 1e9, vocabulary=frozenset(
