@@ -19,6 +19,7 @@ from indexer.records import Block
 
 TOP_BLOCKS = 40                  # blocks read from the top of the document
 TOP_CHARS = 6_000                # ... and at most this many characters of them
+TAIL_CHARS = 1_500               # and the end of a longer document (signature dates)
 YEAR_LINES = 12                  # year-only candidates are looked for in this many lines
 DATELINE_MAX = 60
 
@@ -62,8 +63,16 @@ class Candidate:
 
 
 def top_text(blocks: Sequence[Block]) -> str:
-    """Return the text the candidates are read from: the first blocks, one per line."""
+    """Return the top of the document: the first blocks, one per line."""
     return "\n".join(b.text for b in blocks[:TOP_BLOCKS])[:TOP_CHARS]
+
+
+def tail_text(blocks: Sequence[Block], top: str) -> str:
+    """Return the end of the document after `top` (at most TAIL_CHARS), "" when none."""
+    if len(blocks) <= TOP_BLOCKS and len(top) < TOP_CHARS:
+        return ""
+    end = "\n".join(b.text for b in blocks[-TOP_BLOCKS:])[-TAIL_CHARS:]
+    return end if end not in top else ""
 
 
 def _mentions(text: str) -> list[tuple[int, int, str, int]]:
@@ -118,7 +127,9 @@ def _years_between(late: str, early: str) -> float:
 
 def candidates(blocks: Sequence[Block], hint_date: str | None) -> list[Candidate]:
     """Return the document's date candidates with their features (file's date last)."""
-    text = top_text(blocks)
+    top = top_text(blocks)
+    tail = tail_text(blocks, top)
+    text = f"{top}\n{tail}" if tail else top
     title = blocks[0].text if blocks else ""
     raw = _mentions(text)
     if not raw and not hint_date:
@@ -135,6 +146,9 @@ def candidates(blocks: Sequence[Block], hint_date: str | None) -> list[Candidate
     for rank, (start, end, iso, precision) in enumerate(raw):
         f = _mention_features(text, start, end, precision, rank)
         f["in_title"] = float(start < len(title))
+        if start > len(top):
+            f = {k: v for k, v in f.items() if not k.startswith(("line:", "rank:"))}
+            f["tail"] = 1.0
         f["latest"] = float(_pad(iso) == latest)
         f["latest_top"] = float(_pad(iso) == latest_top)
         age = _years_between(latest, _pad(iso))

@@ -22,6 +22,7 @@ from indexer.tagging import classify_type, type_scores
 from indexer.taxonomy import CompiledTaxonomy, compile_taxonomy
 
 C = 0.1
+BALANCED = True
 BODY_CHARS = 4_000
 BODY_WEIGHT = 1.0                # value of a body-word feature (title words and structure: 1)
 TITLE_WEIGHT = 1.0
@@ -134,7 +135,8 @@ def train(docs: Sequence[LabeledDoc], taxonomy: Taxonomy) -> dict:
             df[k] = df.get(k, 0) + 1
     keep = [{k: v for k, v in r.items() if not k.startswith(("w:", "t:", "th:"))
              or df[k] >= MIN_DOCS} for r in rows]
-    models = fit_one_vs_rest(keep, [d.doc_type for d in labeled], classes(taxonomy), c=C)
+    models = fit_one_vs_rest(keep, [d.doc_type for d in labeled], classes(taxonomy), c=C,
+                             balanced=BALANCED)
     return {"types": {k: m.to_json() for k, m in models.items()}}
 
 
