@@ -240,3 +240,18 @@ def test_training_is_deterministic_and_scored_like_kbeval(taxonomy):
 def test_shipped_model_files_are_small():
     for name in ("dates", "doctype"):
         assert (ROOT / "indexer" / "models" / f"{name}.json").stat().st_size < 2_000_000
+
+
+def test_without_models_the_rules_still_decide(tmp_path, taxonomy):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "timed.txt").write_text(TIMED, encoding="utf-8")
+    (corpus / "minutes.txt").write_text(MINUTES, encoding="utf-8")
+    assert models_of(taxonomy).get("dates") is None
+    build_index(corpus, index, taxonomy)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus),
+                         "DATA_DIR": str(tmp_path / "data")}).test_client()
+    timed = client.get("/api/documents/timed.txt").get_json()
+    assert timed["date"] is None                       # the rules read "- 16:23" as a range
+    minutes = client.get("/api/documents/minutes.txt").get_json()
+    assert minutes["type"] == classify_type(minutes["title"], MINUTES, taxonomy)
