@@ -21,12 +21,12 @@ from indexer.records import Taxonomy
 from indexer.tagging import classify_type, type_scores
 from indexer.taxonomy import CompiledTaxonomy, compile_taxonomy
 
-C = 0.1
+C = 0.3
 BALANCED = True
 BODY_CHARS = 4_000
 BODY_WEIGHT = 1.0                # value of a body-word feature (title words and structure: 1)
 TITLE_WEIGHT = 1.0
-CUE_WEIGHT = 1.0
+CUE_WEIGHT = 3.0                # the taxonomy type cues weigh this much (admin edits count)
 BODY_SCALE = 0.0                 # >0: body words share this much length (L2-normalized)
 STEM = 6                         # words are cut to this many letters (Ukrainian endings)
 MIN_DOCS = 3                     # a word feature must occur in this many training documents
