@@ -255,3 +255,21 @@ def test_without_models_the_rules_still_decide(tmp_path, taxonomy):
     assert timed["date"] is None                       # the rules read "- 16:23" as a range
     minutes = client.get("/api/documents/minutes.txt").get_json()
     assert minutes["type"] == classify_type(minutes["title"], MINUTES, taxonomy)
+
+
+def test_a_type_cue_added_to_the_taxonomy_moves_the_learned_type(tmp_path, models):
+    from indexer.taxonomy import default_taxonomy_path, load_taxonomy
+    text = default_taxonomy_path().read_text(encoding="utf-8")
+    anchor = "  - id: report\n"
+    head, sep, rest = text.partition(anchor)
+    cues_at = rest.index("    cues:\n") + len("    cues:\n")
+    edited = (head + sep + rest[:cues_at] +
+              "      - phrases: [quillwork]\n        weight: 3\n        scope: title\n" + rest[cues_at:])
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(edited, encoding="utf-8")
+    before, after = load_taxonomy(default_taxonomy_path()), load_taxonomy(path)
+    title, body = "Quillwork on spare parts", "The working group looked at spare parts stocks."
+    report = models.get("doctype").models["report"]
+    score = {name: report.score(doctype_component.features(title, body, "en", tax))
+             for name, tax in (("before", before), ("after", after))}
+    assert score["after"] > score["before"] + 1.0
