@@ -46,6 +46,7 @@ _RECITAL = re.compile(
     r"(?i)^\s*(?:whereas|recalling|noting|considering|referring|recognizing|having regard"
     r"|reaffirming|guided by|pursuant to|in accordance with|враховуючи|відповідно до"
     r"|згідно з|беручи до уваги|посилаючись|керуючись|на виконання)\b")
+_ISO = re.compile(r"(?:19|20)\d\d(?:-[01]\d(?:-[0-3]\d)?)?")
 _QUOTES = "\"“”«»„"
 _WEEKDAY = re.compile(
     r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:понеділ|вівтор|серед|четвер"
@@ -127,6 +128,8 @@ def _years_between(late: str, early: str) -> float:
 
 def candidates(blocks: Sequence[Block], hint_date: str | None) -> list[Candidate]:
     """Return the document's date candidates with their features (file's date last)."""
+    if hint_date and not _ISO.fullmatch(hint_date):
+        hint_date = None                       # only ISO dates are compared and ordered
     top = top_text(blocks)
     tail = tail_text(blocks, top)
     text = f"{top}\n{tail}" if tail else top

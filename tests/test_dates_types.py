@@ -273,3 +273,8 @@ def test_a_type_cue_added_to_the_taxonomy_moves_the_learned_type(tmp_path, model
     score = {name: report.score(doctype_component.features(title, body, "en", tax))
              for name, tax in (("before", before), ("after", after))}
     assert score["after"] > score["before"] + 1.0
+
+
+def test_a_malformed_file_date_is_ignored_not_fatal():
+    blocks = (Block("A title"), Block("Kyiv, 5 May 2012"))
+    assert [c.source for c in candidates(blocks, "May 2012")] == ["text"]
