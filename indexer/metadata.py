@@ -406,3 +406,8 @@ def _clip(text: str) -> str:
     if len(text) <= _TITLE_MAX:
         return text
     return text[:_TITLE_MAX].rsplit(" ", 1)[0] + "…"
+
+
+def date_mentions(text: str) -> list[tuple[int, int, str, int]]:
+    """Return every date mention in `text` as (start, end, iso, precision 3=day 2=month)."""
+    return [tuple(h) for h in _date_hits(text)]

@@ -407,3 +407,13 @@ def classify_type(title: str, text: str, taxonomy: Taxonomy | CompiledTaxonomy, 
     if best is None or scores[best] < group.tags[best].threshold:
         return "other"
     return group.tags[best].id
+
+
+def type_scores(title: str, text: str, taxonomy: Taxonomy | CompiledTaxonomy,
+                lang: str = "en") -> dict[str, float]:
+    """Return the cue score of every type `classify_type` weighs (title and body), by type id."""
+    group = _compiled(taxonomy).types
+    scores = {i: TITLE_WEIGHT * w for i, w in _type_scores(title, group, lang, "title").items()}
+    for i, w in _type_scores(text[:BODY_CHARS], group, lang, "text").items():
+        scores[i] = scores.get(i, 0.0) + w
+    return {group.tags[i].id: s for i, s in scores.items()}

@@ -8,8 +8,9 @@ import resource
 from pathlib import Path
 
 from indexer.analysis import distinct_words
-from indexer.learning.bundle import models_of
 from indexer.errors import ReadError
+from indexer.learning.bundle import models_of
+from indexer.learning.dates import choose_meta
 from indexer.passages import split_passages
 from indexer.readers import read_document
 from indexer.records import Failure, ParsedDocument, SourceDocument, Taxonomy, WriterInput
@@ -89,10 +90,14 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                      file: CorpusFile) -> ParsedDocument:
     """Return `doc` split into tagged passages with statements, plus document tags and type."""
     compiled = compile_taxonomy(taxonomy)      # once, not on every passage's tagging call
+    models = models_of(taxonomy)
+    dates = models.get("dates")
+    if dates is not None:                      # stated (front-matter) dates are kept
+        doc = dataclasses.replace(doc, meta=choose_meta(dates, doc.meta, doc.blocks))
     passages = split_passages(doc)
     cues = [cue_passage(p.text, compiled, doc.meta.lang) for p in passages]
     ids = [p.passage_id for p in passages]
-    model = models_of(taxonomy).get("tags")
+    model = models.get("tags")
     if model is not None:                      # the learned tagger (indexer/learning/tags.py)
         learned = model.tag(doc.meta.title or "", cues, ids, compiled)
         doc_tags, passage_tags = learned.tags, learned.passage_tags
@@ -101,8 +106,10 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
         doc_tags = tag_document(passage_tags, compiled, ids)
     passages = [dataclasses.replace(p, tags=tags, statements=extract_statements(p.text, doc.meta.lang))
                 for p, tags in zip(passages, passage_tags)]
-    doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, compiled,
-                                                  doc.meta.lang)
+    doctype = models.get("doctype")
+    doc_type = doc.meta.doc_type or (
+        doctype.predict(doc.meta.title, doc.text, doc.meta.lang, compiled) if doctype is not None
+        else classify_type(doc.meta.title, doc.text, compiled, doc.meta.lang))
     return ParsedDocument(doc=doc, passages=tuple(passages), tags=doc_tags, doc_type=doc_type,
                           content_hash=content_hash, size=file.size,
                           mtime=file.mtime_ns / 1e9, vocabulary=frozenset(

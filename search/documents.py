@@ -101,9 +101,36 @@ class DocumentView:
     similar: tuple[SimilarDocument, ...]
 
     @property
+    def date_label(self) -> str:
+        """The date as the page shows it, saying where it came from: "4 September 2014
+        (from the text)", or "unknown"."""
+        return date_label(self.doc.meta.date, self.doc.meta.date_source)
+
+    @property
     def marked(self) -> MarkedDocument:
         """Return the tags with evidence links and the passages with evidence marked."""
         return mark_evidence(self.doc, self.passages)
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+_DATE_SOURCES = {"front-matter": "stated in the document's metadata", "text": "from the text",
+                 "file-metadata": "from the file's metadata"}
+
+
+def date_label(date: str | None, source: str) -> str:
+    """Return an ISO date ("2014-09-04", "2014-09", "2014") written out, with its source."""
+    if not date:
+        return "unknown"
+    parts = date.split("-")
+    try:
+        month = _MONTH_NAMES[int(parts[1]) - 1] if len(parts) > 1 else ""
+        words = " ".join(x for x in (str(int(parts[2])) if len(parts) > 2 else "", month,
+                                     parts[0]) if x)
+    except (ValueError, IndexError):
+        words = date
+    where = _DATE_SOURCES.get(source)
+    return f"{words} ({where})" if where else words
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ def document_json(view: DocumentView) -> dict[str, Any]:
             for e in t.evidence]} for t in view.marked.tags if t.group == group]
     return {
         "id": doc.doc_id, "path": doc.path, "format": doc.fmt, "title": meta.title,
-        "date": meta.date, "type": doc.doc_type, "lang": meta.lang, "marking": meta.marking.name,
+        "date": meta.date, "date_source": meta.date_source, "type": doc.doc_type, "lang": meta.lang, "marking": meta.marking.name,
         "author": meta.author, "orgs": list(meta.orgs), "amounts": [a.text for a in meta.amounts],
         "summary": list(view.summary), "loe": tags("loe"), "principle": tags("principle"),
         "passages": [{"id": p.id, "anchor": p.anchor, "text": p.text, "section": p.section,
