@@ -71,7 +71,7 @@ def trained(tmp_path_factory, taxonomy):
     root = tmp_path_factory.mktemp("learned")
     labels = _write_labels(root / "labels")
     learned.train_and_save([labels], taxonomy, root / "models")
-    return root, attach_models(taxonomy, root / "models")
+    return root, attach_models(taxonomy, root / "models", ("tags",))
 
 
 def _parse(path: Path, taxonomy):

@@ -64,9 +64,11 @@ def load_models(taxonomy: Taxonomy, models_dir: Path = MODELS_DIR,
     return Models(parts, h.hexdigest()[:16] if parts else "")
 
 
-def attach_models(taxonomy: Taxonomy, models_dir: Path = MODELS_DIR) -> Taxonomy:
-    """Return `taxonomy` with its models loaded and their digest in `digest`."""
-    models = load_models(taxonomy, models_dir)
+def attach_models(taxonomy: Taxonomy, models_dir: Path = MODELS_DIR,
+                  components: tuple[str, ...] | None = None) -> Taxonomy:
+    """Return `taxonomy` with its models (every registered component, or `components`)
+    loaded and their digest in `digest`."""
+    models = load_models(taxonomy, models_dir, components)
     digest = taxonomy.digest if not models.digest else \
         hashlib.sha256(f"{taxonomy.digest}:{models.digest}".encode()).hexdigest()[:16]
     return dataclasses.replace(taxonomy, models=models, digest=digest)
