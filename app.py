@@ -126,7 +126,7 @@ def _security_headers(resp: Response) -> Response:
                             "form-action 'self'")
     resp.headers.setdefault("X-Frame-Options", "DENY")
     if not request.path.startswith("/static/"):     # pages show what a clearance allows
-        resp.headers.setdefault("Cache-Control", "no-store")
+        resp.headers["Cache-Control"] = "no-store"  # downloads too (send_file says no-cache)
     return resp
 
 

@@ -74,3 +74,97 @@ def test_a_title_fix_without_a_marking_field_keeps_a_restricted_marking(edit_app
     assert edit_app.extensions["stores"].audit.recent(action="marking") == ()
     sidecar = Path(edit_app.config["CORPUS_DIR"]) / f"{CANARY_ID}.meta.yaml"
     assert "INTERNAL" not in sidecar.read_text(encoding="utf-8")
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+def test_csv_cells_cannot_start_a_formula():
+    from search.ledger import csv_cell
+    for text in ("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1"):
+        assert csv_cell(text) == "'" + text
+    assert csv_cell("The partners will deliver") == "The partners will deliver"
+    assert csv_cell(12) == "12"
+
+
+def test_commitments_csv_quotes_every_cell(client):
+    import csv
+    import io
+    body = client.get("/commitments.csv").get_data(as_text=True)
+    first = body.splitlines()[0]
+    assert first.startswith('"date","kind"')
+    rows = list(csv.reader(io.StringIO(body)))
+    assert all(not c[:1] or c[:1] not in "=+-@" for row in rows for c in row)
+
+
+def test_markdown_brief_escapes_html():
+    from search.brief_export import _item_markdown, _md
+    assert _md('<script>alert(1)</script> & <img src=x onerror=y>') == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=y&gt;")
+    assert "<" not in _md("a <b>bold</b> claim") and "*" not in _md("*x*").replace("\\*", "")
+
+
+def test_downloads_are_no_store(client):
+    for path in ("/commitments.csv", "/brief.md", "/documents/mjc-founding-note.md/download"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert resp.headers["Cache-Control"] == "no-store", path
+        resp.close()
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def test_cr_lf_in_next_is_dropped_not_a_server_error(team_app):
+    client = team_app.test_client()
+    for target in ("/search%0d%0aSet-Cookie:%20x=1", "/%0aevil", "/ok%09tab"):
+        assert client.get(f"/login?next={target}").status_code == 200
+        token = csrf_of(client)
+        resp = client.post(f"/login?next={target}",
+                           data={"csrf_token": token, "name": "pub", "password": PASSWORD})
+        assert resp.status_code == 302 and "\n" not in resp.headers["Location"]
+        assert resp.headers["Location"].endswith("/")
+
+
+def test_fielded_phrase_is_a_title_phrase(kb):
+    from search.query import SearchRequest
+    res = kb.search(SearchRequest(text='title:"founding note"'), Marking.RESTRICTED)
+    assert [h.id for h in res.hits] == ["mjc-founding-note.md"]
+    assert kb.search(SearchRequest(text='title:"note founding"'), Marking.RESTRICTED).total == 0
+
+
+# --- local mode: loopback Host names only, no proxies ---------------------------------------------
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "127.0.0.1:8080", "[::1]:5000"])
+def test_local_mode_answers_loopback_host_names(client, host):
+    assert client.get("/api/overview", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["rebind.example.com", "rebind.example.com:5000",
+                                  "127.0.0.1.nip.io", "localhost.evil.test:80", "10.0.0.5"])
+def test_local_mode_refuses_other_host_names(client, app, host):
+    resp = client.get("/api/overview", headers={"Host": host})
+    assert resp.status_code == 403
+    events = app.extensions["stores"].audit.recent(action="access")
+    assert events[0].decision == "denied" and "Host" in events[0].detail
+
+
+@pytest.mark.parametrize("header", ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+                                    "X-Real-IP"])
+def test_local_mode_refuses_forwarded_requests(client, header):
+    assert client.get("/api/overview", headers={header: "203.0.113.9"}).status_code == 403
+
+
+def test_team_mode_behind_a_proxy_reads_the_client_address(index_dir, tmp_path):
+    from app import create_app
+    from tests.access_helpers import add_users, login
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path),
+                      "AUTH": "on", "PROXY_HOPS": 1})
+    add_users(app)
+    client = app.test_client()
+    token = csrf_of(client)
+    client.post("/login", data={"csrf_token": token, "name": "pub", "password": "wrong"},
+                headers={"X-Forwarded-For": "203.0.113.7"})
+    [event] = app.extensions["stores"].audit.recent(action="login")
+    assert event.address == "203.0.113.7"
+    local = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                        "DATA_DIR": str(tmp_path / "local"), "PROXY_HOPS": 1})
+    assert local.test_client().get("/api/overview").status_code == 403

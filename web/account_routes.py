@@ -114,6 +114,8 @@ def _check_login(name: str, password: str) -> str | None:
 
 def _safe_next(target: str) -> str:
     """Return `target` if it is a path on this site, else "" (no open redirects)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):     # CR/LF: no header splitting
+        return ""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
