@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.build import BuildLocked, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.learning.bundle import attach_models
-from indexer.taxonomy import default_taxonomy_path, load_taxonomy
+from indexer.taxonomy import load_taxonomy
 from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
 from web.account_routes import register_account_routes
@@ -30,6 +30,7 @@ from web.precedent_routes import register_precedent_routes
 from web.reading_routes import register_reading_routes
 from web.recovery import REBUILDING_MESSAGE, IndexRecovery
 from web.search_routes import register_search_routes
+from web.settings import defaults as setting_defaults, load_settings
 from web.shaping import document_json, report_json, report_text, tag_text
 
 __all__ = ["create_app", "current_clearance", "kb",
@@ -42,14 +43,12 @@ HERE = Path(__file__).resolve().parent
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Return the configured app; configuration comes from KB_* env vars or `test_config`."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        CORPUS_DIR=str(HERE / "corpus"), INDEX_DIR=str(Path(app.instance_path) / "index"),
-        DATA_DIR=app.instance_path, TAXONOMY=str(default_taxonomy_path()), PAGE_SIZE=20,
-        QUERY_BUDGET_MS=2000)
+    app.config.from_mapping(setting_defaults(app.instance_path))    # web/settings.py: one table
     if test_config is None:
         app.config.from_prefixed_env("KB")
     else:
         app.config.update(test_config)
+    app.config.update(load_settings(app.config).values)     # a refused value stops the start
     taxonomy = attach_models(load_taxonomy(Path(app.config["TAXONOMY"])))
     app.extensions["taxonomy"] = taxonomy
     stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)

@@ -168,3 +168,101 @@ def test_team_mode_behind_a_proxy_reads_the_client_address(index_dir, tmp_path):
     local = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
                         "DATA_DIR": str(tmp_path / "local"), "PROXY_HOPS": 1})
     assert local.test_client().get("/api/overview").status_code == 403
+
+
+# --- one settings table, validated at start-up ------------------------------------------------
+
+@pytest.mark.parametrize("name, value", [("AUTH", "required"), ("AUTH", "enabled"),
+                                         ("IDLE_MINUTES", "soon"), ("PROXY_HOPS", "-1"),
+                                         ("LOGIN_LIMIT", "0"), ("QUERY_BUDGET_MS", "fast"),
+                                         ("MAX_CONTENT_LENGTH", "big")])
+def test_an_unknown_setting_value_stops_the_start(index_dir, tmp_path, monkeypatch, name, value):
+    from app import create_app
+    from web.settings import SettingError
+    monkeypatch.setenv(f"KB_{name}", value)
+    monkeypatch.setenv("KB_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path))
+    with pytest.raises(SettingError) as err:
+        create_app()
+    assert f"KB_{name}" in err.value.message and value in err.value.message
+
+
+@pytest.mark.parametrize("value, team", [("on", True), ("yes", True), ("off", False), ("", False)])
+def test_auth_switch_values(index_dir, tmp_path, monkeypatch, value, team):
+    from app import create_app
+    from web.auth import is_team_mode
+    monkeypatch.setenv("KB_AUTH", value)
+    monkeypatch.setenv("KB_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path))
+    assert is_team_mode(create_app()) is team
+
+
+def test_readme_configuration_table_lists_exactly_the_settings():
+    import re
+    from web.settings import SETTINGS
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `KB_([A-Z_]+)` \|", section, flags=re.M)
+    assert sorted(listed) == sorted(s.name for s in SETTINGS)
+    assert len(listed) == len(set(listed))
+
+
+# --- throttling: per account and address, a global back-off, failed tokens ----------------------
+
+def test_failures_from_other_addresses_do_not_lock_a_user_out(team_app):
+    from tests.access_helpers import login
+    for i in range(5):
+        assert login(team_app.test_client(), "res", "wrong password!",
+                     f"198.51.100.{i}").status_code == 401
+    assert login(team_app.test_client(), "res").status_code == 302    # from the user's address
+    for _ in range(5):
+        login(team_app.test_client(), "int", "wrong password!", "198.51.100.50")
+    assert login(team_app.test_client(), "int", address="198.51.100.50").status_code == 429
+    assert login(team_app.test_client(), "int").status_code == 302
+
+
+def test_an_accounts_failures_from_everywhere_back_off(team_app):
+    from tests.access_helpers import login
+    for i in range(10):                              # KB_LOGIN_ACCOUNT_LIMIT, all addresses
+        login(team_app.test_client(), "res", "wrong password!", f"198.51.100.{i}")
+    slowed = login(team_app.test_client(), "res", "wrong password!", "198.51.100.77")
+    assert slowed.status_code == 429
+    events = team_app.extensions["stores"].audit.recent(action="login")
+    assert events[0].decision == "rate-limited" and events[0].actor == "res"
+    assert login(team_app.test_client(), "pub").status_code == 302     # other accounts: fine
+
+
+def test_failed_api_tokens_are_throttled_per_address_and_audited(team_app):
+    client = team_app.test_client()
+    for _ in range(20):
+        assert client.get("/api/search?q=x", headers={"Authorization": "Bearer nope"},
+                          environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 401
+    assert client.get("/api/search?q=x", headers={"Authorization": "Bearer nope"},
+                      environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 429
+    assert client.get("/api/search?q=x", headers={"Authorization": "Bearer nope"},
+                      environ_base={"REMOTE_ADDR": "198.51.100.10"}).status_code == 401
+    events = team_app.extensions["stores"].audit.recent(action="access")
+    assert events[1].decision == "rate-limited"
+
+
+# --- hidden and missing ids: the same work on the response path --------------------------------
+
+def test_the_hidden_audit_is_written_after_the_response(team_app, monkeypatch):
+    from flask import has_request_context
+    from search.audit import AuditLog
+    seen = []
+    original = AuditLog.record
+
+    def spy(self, actor, action, decision, *args, **kwargs):
+        if decision == "hidden":
+            seen.append(has_request_context())
+        return original(self, actor, action, decision, *args, **kwargs)
+    monkeypatch.setattr(AuditLog, "record", spy)
+    client = client_for(team_app, "pub")
+    hidden = client.get(f"/documents/{CANARY_ID}")
+    missing = client.get("/documents/no-such-document.pdf")
+    assert hidden.status_code == missing.status_code == 404
+    hidden.close()
+    assert seen == [False]
+    events = team_app.extensions["stores"].audit.recent(action="access")
+    assert [(e.actor, e.doc_id) for e in events if e.decision == "hidden"] == [("pub", CANARY_ID)]

@@ -6,6 +6,7 @@ a viewer may touch is decided by `KnowledgeBase.record(doc_id, clearance)` (404 
 """
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,17 +98,18 @@ def _register_login(app: Flask) -> None:
 def _check_login(name: str, password: str) -> str | None:
     """Return the user name if the password is right; audit and throttle either way."""
     st = stores()
-    keys = [f"user:{name.lower()}", f"addr:{request.remote_addr}"]
-    if st.throttle.is_blocked(keys):
+    address = request.remote_addr or ""
+    wait = st.throttle.login_wait(name, address)
+    if wait > 0:
         audit("login", "rate-limited", actor=name or "anonymous")
-        raise TooManyRequests(LOGIN_THROTTLED)
+        raise TooManyRequests(LOGIN_THROTTLED, retry_after=math.ceil(wait))
     stored = st.accounts.password_hash(name) if name else None
     is_ok = check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
     if not is_ok:
-        st.throttle.record_failure(keys)
+        st.throttle.record_login_failure(name, address)
         audit("login", "failed", actor=name or "anonymous")
         return None
-    st.throttle.clear(keys[0])
+    st.throttle.login_succeeded(name, address)
     user = st.accounts.get(name)
     return user.name if user else None
 

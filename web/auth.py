@@ -12,6 +12,7 @@ CORS preflight, which this app never grants).
 from __future__ import annotations
 
 import hmac
+import math
 import ipaddress
 import os
 import secrets
@@ -21,10 +22,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
-from flask import (Flask, Response, current_app, g, has_request_context, jsonify, redirect,
-                   request, session, url_for)
+from flask import (Flask, Response, after_this_request, current_app, g, has_request_context,
+                   jsonify, redirect, request, session, url_for)
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized
+from werkzeug.exceptions import BadRequest, Forbidden, TooManyRequests, Unauthorized
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.records import Marking
@@ -127,12 +128,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def init_access(app: Flask) -> Stores:
     """Set up modes, sessions, CSRF and audit hooks on `app`; return its stores."""
-    app.config.setdefault("AUTH", "")
-    app.config.setdefault("IDLE_MINUTES", 30)
-    app.config.setdefault("LOGIN_LIMIT", 5)
-    app.config.setdefault("LOGIN_WINDOW_MINUTES", 15)
-    if app.config.get("MAX_CONTENT_LENGTH") is None:      # Flask's default is no limit
-        app.config["MAX_CONTENT_LENGTH"] = 50 * 1024 * 1024
+    # the settings (defaults, parsing, refusals) come from web/settings.py via create_app
     app.config.update(SESSION_COOKIE_NAME="kb_session", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
     data_dir = Path(app.config["DATA_DIR"])
@@ -140,7 +136,10 @@ def init_access(app: Flask) -> Stores:
     db = Database(data_dir / DB_FILE)
     stores = Stores(db, AccountStore(db), SessionStore(db, 60.0 * float(app.config["IDLE_MINUTES"])),
                     LoginThrottle(db, int(app.config["LOGIN_LIMIT"]),
-                                  60.0 * float(app.config["LOGIN_WINDOW_MINUTES"])),
+                                  60.0 * float(app.config["LOGIN_WINDOW_MINUTES"]),
+                                  address_limit=int(app.config["LOGIN_ADDRESS_LIMIT"]),
+                                  account_limit=int(app.config["LOGIN_ACCOUNT_LIMIT"]),
+                                  token_limit=int(app.config["TOKEN_LIMIT"])),
                     AuditLog(db), CorrectionStore(db), UploadStore(db))
     app.extensions["stores"] = stores
     hops = int(app.config.get("PROXY_HOPS") or 0)
@@ -296,9 +295,16 @@ def _identify() -> Viewer:
     st = stores()
     header = request.headers.get("Authorization", "")
     if header:
+        address = request.remote_addr or ""
+        wait = st.throttle.token_wait(address)
+        if wait > 0:
+            audit("access", "rate-limited", detail="too many invalid API tokens")
+            raise TooManyRequests("too many invalid API tokens; wait and try again",
+                                  retry_after=math.ceil(wait))
         scheme, _, token = header.partition(" ")
         user = st.accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
+            st.throttle.record_token_failure(address)
             audit("access", "denied", detail="invalid API token")
             raise Unauthorized("invalid or revoked API token")
         return Viewer.of(user, via_token=True)
@@ -380,11 +386,25 @@ def audit(action: str, decision: str, doc_id: str | None = None, detail: str = "
 
 
 def note_not_found(exc: NotFound) -> None:
-    """Audit a 404 that hid an existing document above the viewer's clearance."""
-    if isinstance(exc, Hidden):
-        doc_id = str(exc.args[0]) if exc.args else None
-        audit("access", "hidden", doc_id=doc_id,
-              detail=f"above clearance {viewer().clearance.name}: {request.path}")
+    """Audit a 404 that hid an existing document above the viewer's clearance.
+
+    The audit write runs once the response is sent (`call_on_close`), so a hidden id
+    answers as fast as a missing one: the response path does the same work for both.
+    """
+    if not isinstance(exc, Hidden):
+        return
+    doc_id = str(exc.args[0]) if exc.args else None
+    log, name = stores().audit, viewer().name or "anonymous"
+    detail = f"above clearance {viewer().clearance.name}: {request.path}"
+    address = request.remote_addr
+
+    def write() -> None:
+        log.record(name, "access", "hidden", doc_id, detail, address)
+
+    @after_this_request
+    def defer(resp: Response) -> Response:
+        resp.call_on_close(write)
+        return resp
 
 
 def _audit_exports(resp: Response) -> Response:
