@@ -48,7 +48,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env("KB")
     else:
         app.config.update(test_config)
-    app.config.update(load_settings(app.config).values)     # a refused value stops the start
+    settings = load_settings(app.config)        # a refused value stops the start
+    app.config.update(settings.values)
+    app.extensions["settings"] = settings
     taxonomy = attach_models(load_taxonomy(Path(app.config["TAXONOMY"])))
     app.extensions["taxonomy"] = taxonomy
     stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)

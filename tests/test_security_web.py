@@ -266,3 +266,13 @@ def test_the_hidden_audit_is_written_after_the_response(team_app, monkeypatch):
     assert seen == [False]
     events = team_app.extensions["stores"].audit.recent(action="access")
     assert [(e.actor, e.doc_id) for e in events if e.decision == "hidden"] == [("pub", CANARY_ID)]
+
+
+def test_settings_are_parsed_once_and_frozen(index_dir, tmp_path):
+    from app import create_app
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path),
+                      "AUTH": "yes", "IDLE_MINUTES": "45"})
+    settings = app.extensions["settings"]
+    assert (settings["AUTH"], settings["IDLE_MINUTES"], app.config["AUTH"]) == (True, 45, True)
+    with pytest.raises(TypeError):
+        settings.values["AUTH"] = False

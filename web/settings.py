@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 import click
@@ -150,4 +151,4 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         except ValueError as exc:
             raise SettingError(f"invalid value for KB_{s.name}: {str(raw)[:60]!r} ({exc}); "
                                f"KB_{s.name} is {s.help}") from None
-    return Settings(dict(values))
+    return Settings(MappingProxyType(values))
