@@ -19,8 +19,8 @@ from werkzeug.exceptions import HTTPException
 from indexer.build import BuildLocked, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.learning.bundle import attach_models
-from indexer.learning.modelfile import MODELS_DIR, ModelError
-from indexer.taxonomy import default_taxonomy_path, load_taxonomy
+from indexer.learning.modelfile import ModelError
+from indexer.taxonomy import load_taxonomy
 from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
 from web.account_routes import register_account_routes
@@ -31,6 +31,7 @@ from web.precedent_routes import register_precedent_routes
 from web.reading_routes import register_reading_routes
 from web.recovery import REBUILDING_MESSAGE, IndexRecovery
 from web.search_routes import register_search_routes
+from web.settings import defaults as setting_defaults, load_settings
 from web.shaping import document_json, report_json, report_text, tag_text
 from web.training import is_train_invocation
 
@@ -44,14 +45,14 @@ HERE = Path(__file__).resolve().parent
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Return the configured app; configuration comes from KB_* env vars or `test_config`."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        CORPUS_DIR=str(HERE / "corpus"), INDEX_DIR=str(Path(app.instance_path) / "index"),
-        DATA_DIR=app.instance_path, TAXONOMY=str(default_taxonomy_path()), PAGE_SIZE=20,
-        QUERY_BUDGET_MS=2000, MODELS_DIR=str(MODELS_DIR))
+    app.config.from_mapping(setting_defaults(app.instance_path))    # web/settings.py: one table
     if test_config is None:
         app.config.from_prefixed_env("KB")
     else:
         app.config.update(test_config)
+    settings = load_settings(app.config)        # a refused value stops the start
+    app.config.update(settings.values)
+    app.extensions["settings"] = settings
     taxonomy = _knowledge(Path(app.config["TAXONOMY"]), Path(app.config["MODELS_DIR"]))
     app.extensions["taxonomy"] = taxonomy
     stores = init_access(app)              # modes, sessions, CSRF, audit (issue 7)
@@ -140,7 +141,7 @@ def _security_headers(resp: Response) -> Response:
                             "form-action 'self'")
     resp.headers.setdefault("X-Frame-Options", "DENY")
     if not request.path.startswith("/static/"):     # pages show what a clearance allows
-        resp.headers.setdefault("Cache-Control", "no-store")
+        resp.headers["Cache-Control"] = "no-store"  # downloads too (send_file says no-cache)
     return resp
 
 

@@ -32,10 +32,11 @@ def patch_similar() -> None:
     from search.scoring import DocScorer
 
     def similar_documents(searcher, table, doc, passages, visible, limit=documents.SIMILAR_DOCS):
-        words = documents.key_terms(passages, searcher)
+        scorer = DocScorer(searcher, table, visible=visible)
+        words = documents.key_terms(passages, scorer)
         if not words:
             return ()
-        res = DocScorer(searcher, table).evaluate(wq.Or([wq.Term(f.TEXT_FIELD, w) for w in words]))
+        res = scorer.evaluate(wq.Or([wq.Term(f.TEXT_FIELD, w) for w in words]))
         score = np.where(visible, res.score, 0.0)
         score[table.ordinal[doc.doc_id]] = 0.0
         k = min(limit, len(score) - 1)

@@ -207,15 +207,74 @@ class SessionStore:
 
 
 class LoginThrottle:
-    """Counts failed logins per key (account, address) in a sliding window."""
+    """Counts failed logins and failed API tokens in a sliding window, and says how long to wait.
 
-    def __init__(self, db: Database, limit: int = 5, window_seconds: float = 900.0) -> None:
+    Limits are per (account, address) pair and per address, so failures sent from elsewhere
+    cannot lock a user out; an account's failures from all addresses together only slow its
+    logins down (a back-off doubling per failure past `account_limit`, at most
+    `backoff_max` seconds between attempts), which still stops a distributed guesser.
+    Failed Bearer tokens count per address against `token_limit`.
+    """
+
+    def __init__(self, db: Database, limit: int = 5, window_seconds: float = 900.0,
+                 address_limit: int = 20, account_limit: int = 10, token_limit: int = 20,
+                 backoff_max: float = 60.0) -> None:
         self.db = db
         self.limit = limit
         self.window_seconds = window_seconds
+        self.address_limit = address_limit
+        self.account_limit = account_limit
+        self.token_limit = token_limit
+        self.backoff_max = backoff_max
+
+    @staticmethod
+    def _keys(name: str, address: str) -> tuple[str, str, str]:
+        account = name.lower()
+        return f"pair:{account}|{address}", f"addr:{address}", f"user:{account}"
+
+    def login_wait(self, name: str, address: str) -> float:
+        """Return the seconds to wait before `name` may try a login from `address` (0: now)."""
+        pair, addr, account = self._keys(name, address)
+        now = time.time()
+        with self.db.connect() as conn:
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (now - self.window_seconds,))
+            waits = [self._window_wait(conn, pair, self.limit, now),
+                     self._window_wait(conn, addr, self.address_limit, now)]
+            count, last = conn.execute("SELECT COUNT(*), MAX(at) FROM login_failures "
+                                       "WHERE key = ?", (account,)).fetchone()
+        if name and count >= self.account_limit:
+            spacing = min(self.backoff_max, 2.0 ** (count - self.account_limit))
+            waits.append(last + spacing - now)
+        return max(0.0, *waits)
+
+    def token_wait(self, address: str) -> float:
+        """Return the seconds `address` must wait before its next API token is checked."""
+        now = time.time()
+        with self.db.connect() as conn:
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (now - self.window_seconds,))
+            return self._window_wait(conn, f"token:{address}", self.token_limit, now)
+
+    def _window_wait(self, conn, key: str, limit: int, now: float) -> float:
+        """Return how long until `key` has fewer than `limit` failures in the window."""
+        rows = conn.execute("SELECT at FROM login_failures WHERE key = ? ORDER BY at DESC "
+                            "LIMIT 1 OFFSET ?", (key, max(0, limit - 1))).fetchone()
+        return 0.0 if rows is None else max(0.0, rows[0] + self.window_seconds - now)
+
+    def record_login_failure(self, name: str, address: str) -> None:
+        """Count one failed login against its pair, its address and (if named) its account."""
+        keys = self._keys(name, address)
+        self.record_failure(keys if name else keys[:2])
+
+    def record_token_failure(self, address: str) -> None:
+        """Count one failed API token from `address`."""
+        self.record_failure([f"token:{address}"])
+
+    def login_succeeded(self, name: str, address: str) -> None:
+        """Forget the failures of this account from this address."""
+        self.clear(self._keys(name, address)[0])
 
     def is_blocked(self, keys: Sequence[str]) -> bool:
-        """Return True if any key reached the limit of failures inside the window."""
+        """Return True if any key reached the pair limit of failures inside the window."""
         since = time.time() - self.window_seconds
         with self.db.connect() as conn:
             conn.execute("DELETE FROM login_failures WHERE at < ?", (since,))
@@ -223,12 +282,12 @@ class LoginThrottle:
                                     (k, since)).fetchone()[0] >= self.limit for k in keys)
 
     def record_failure(self, keys: Sequence[str]) -> None:
-        """Count one failed login against every key."""
+        """Count one failure against every key."""
         now = time.time()
         with self.db.connect() as conn:
             conn.executemany("INSERT INTO login_failures VALUES (?, ?)", [(k, now) for k in keys])
 
     def clear(self, key: str) -> None:
-        """Forget the failures of one key (an account, after a successful login)."""
+        """Forget the failures of one key."""
         with self.db.connect() as conn:
             conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))

@@ -29,7 +29,7 @@ def item_line(item: BriefItem, base_url: str = "") -> str:
 def brief_markdown(brief: Brief, base_url: str = "") -> str:
     """Return the brief as Markdown, marking first and last; links made absolute with `base_url`."""
     banner = f"**{brief.marking.name}**"
-    lines = [banner, "", f"# {brief.title}", "",
+    lines = [banner, "", f"# {_md(brief.title)}", "",
              f"Period: {brief.period} · as of {brief.as_of}", ""]
     if brief.is_empty:
         lines += ["Nothing was found for this period at your clearance.", ""]
@@ -39,16 +39,17 @@ def brief_markdown(brief: Brief, base_url: str = "") -> str:
 
 
 def _section_markdown(section: BriefSection, base_url: str) -> list[str]:
-    lines = [f"## {section.label}", ""]
+    lines = [f"## {_md(section.label)}", ""]
     for attr, heading in HEADINGS:
         items = getattr(section, attr)
         if items:
             lines += [f"### {heading}", ""]
-            lines += [f"- {_md(item_line(i, base_url))}" for i in items]
+            lines += [f"- {_item_markdown(i, base_url)}" for i in items]
             lines.append("")
     if section.documents:
         lines += ["### Documents to read", ""]
-        lines += [f"- [{_md(d.title)}]({base_url}{d.url}) · {d.date or 'undated'} · {d.marking}"
+        lines += [f"- [{_md(d.title)}]({_url(base_url + d.url)}) · {d.date or 'undated'} · "
+                  f"{d.marking}"
                   for d in section.documents]
         lines.append("")
     if section.is_empty:
@@ -56,11 +57,30 @@ def _section_markdown(section: BriefSection, base_url: str) -> list[str]:
     return lines
 
 
+def _item_markdown(item: BriefItem, base_url: str) -> str:
+    """Return one statement as a Markdown line: its text escaped, its citation an autolink."""
+    r = item.row
+    extras = [x for x in (r.actor, f"due {r.due}" if r.due else "",
+                          "past due: check status" if item.is_overdue else "") if x]
+    head = f"[{', '.join(extras)}] " if extras else ""
+    return f"{_md(head + r.text)} ({_md(r.citation.label)} <{_url(base_url + r.citation.url)}>)"
+
+
 def _md(text: str) -> str:
-    """Return text with Markdown's emphasis and link characters escaped."""
+    """Return text with Markdown's emphasis and link characters escaped and HTML made inert
+    (a document's `<script>` or `<img onerror>` stays text in any Markdown renderer)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "\\*_[]`":
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+def _url(url: str) -> str:
+    """Return `url` safe inside <...> and (...): no brackets, quotes or spaces."""
+    for ch, code in (("<", "%3C"), (">", "%3E"), (" ", "%20"), ("(", "%28"), (")", "%29"),
+                     ('"', "%22")):
+        url = url.replace(ch, code)
+    return url
 
 
 def brief_docx(brief: Brief, base_url: str = "") -> bytes:

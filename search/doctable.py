@@ -92,6 +92,14 @@ class DocTable:
         `reader` must read this table's generation. Postings are cached per segment, so
         the cache survives uploads (which add a segment) and deleted records drop out here.
         """
+        docnums, weights = self.raw_postings(reader, fieldname, text)
+        ords = self.record_doc[docnums]
+        keep = ords >= 0
+        return ords[keep].astype(np.int64), weights[keep]
+
+    def raw_postings(self, reader: IndexReader, fieldname: str,
+                     text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (Whoosh docnums, weights) of a term in any record (cached per segment)."""
         chunks = []
         leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()
                   if leaf.segment() is not None]
@@ -107,10 +115,13 @@ class DocTable:
                 chunks.append((found[0] + offset, found[1]))
         if not chunks:
             return np.array([], dtype=np.int64), np.array([])
-        docnums = np.concatenate([c[0] for c in chunks])
-        ords = self.record_doc[docnums]
-        keep = ords >= 0
-        return ords[keep].astype(np.int64), np.concatenate([c[1] for c in chunks])[keep]
+        return (np.concatenate([c[0] for c in chunks]).astype(np.int64),
+                np.concatenate([c[1] for c in chunks]))
+
+    def visible_passages(self, visible: np.ndarray) -> np.ndarray:
+        """Return a bool mask over Whoosh docnums: live passages of `visible` documents."""
+        owner = self.passage_doc
+        return (owner >= 0) & visible[np.maximum(owner, 0)]
 
     def visible(self, clearance: Marking) -> np.ndarray:
         """Return a bool mask of the documents a viewer at `clearance` may see."""

@@ -314,13 +314,14 @@ def _content_terms(text: str) -> list[str]:
             and not t.text.isdigit()]
 
 
-def key_terms(passages: tuple[PassageView, ...], searcher: Searcher, top: int = 20) -> list[str]:
-    """Return the document's most distinctive terms by tf-idf over the passage index."""
+def key_terms(passages: tuple[PassageView, ...], scorer: DocScorer, top: int = 20) -> list[str]:
+    """Return the document's most distinctive terms by tf-idf over the documents the
+    scorer's viewer may see (hidden documents change nothing)."""
     tf = Counter(t for p in passages for t in _content_terms(p.text))
-    n = max(1, searcher.doc_count())
+    n = max(1, scorer.n_visible)
     scored = []
     for term, count in tf.items():
-        df = searcher.doc_frequency(f.TEXT_FIELD, term)
+        df = scorer.doc_frequency(f.DOC_TEXT, term)
         if df:
             scored.append((count * math.log(n / df), term))
     return [t for _, t in sorted(scored, reverse=True)[:top]]
@@ -333,10 +334,11 @@ def similar_documents(searcher: Searcher, table: DocTable, doc: IndexedDocument,
 
     The terms are scored over whole documents (BM25 on the document records), not passages.
     """
-    words = key_terms(passages, searcher)
+    scorer = DocScorer(searcher, table, visible=visible)
+    words = key_terms(passages, scorer)
     if not words:
         return ()
-    scores = DocScorer(searcher, table).evaluate(
+    scores = scorer.evaluate(
         wq.Or([wq.Term(f.TEXT_FIELD, w) for w in words])).score.copy()
     scores[table.ordinal[doc.doc_id]] = 0.0
     scores[~visible] = 0.0

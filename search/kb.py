@@ -11,7 +11,7 @@ from search.doctable import DocTable
 from search.engine import Engine
 from search.documents import DocumentView, load_passages, similar_documents, summarize
 from search.corrections import CorrectionStore
-from search.errors import Hidden, NotFound
+from search.errors import Hidden, IndexDamaged, IndexMissing, NotFound
 from search.overview import (HomeOverview, ReadingList, TagPage, home_overview, reading_lists,
                              tag_page)
 from search.query import SearchRequest
@@ -124,6 +124,16 @@ class KnowledgeBase:
             return build_brief(r.searcher, r.table, self.taxonomy, req, clearance)
 
     # --- editing (issue 7) ----------------------------------------------------------
+
+    def marking_of(self, doc_id: str) -> Marking | None:
+        """Return the current marking of `doc_id` (corrections applied), None if not indexed
+        or no index can be read (admin views then fall back to what they know)."""
+        try:
+            with self.engine.reading() as r:
+                ordinal = r.table.ordinal.get(doc_id)
+                return None if ordinal is None else r.table.docs[ordinal].meta.marking
+        except (IndexMissing, IndexDamaged):
+            return None
 
     def record(self, doc_id: str, clearance: Marking) -> IndexedDocument:
         """Return one document's record (corrections applied); NotFound/Hidden as `document`."""

@@ -17,6 +17,7 @@ from search.doctable import DocTable
 from search.requests import LedgerRequest
 
 UNTAGGED = "untagged"
+CSV_FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")  # and full-width forms
 CSV_HEADER = ("date", "kind", "actor", "statement", "amount", "due", "lines_of_effort",
               "principles", "document", "title", "type", "marking", "section", "page", "link")
 
@@ -110,14 +111,23 @@ def ledger_row(p: StoredPassage, s: Statement) -> LedgerRow:
 def ledger_csv(ledger: Ledger, base_url: str = "") -> str:
     """Return the ledger rows as CSV text (header first), links made absolute with `base_url`."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_HEADER)
     for r in ledger.rows:
         c = r.citation
-        writer.writerow([r.date or "", r.kind, r.actor or "", r.text, r.amount or "", r.due or "",
-                         ";".join(r.loe), ";".join(r.principle), r.doc_id, r.title, r.type,
-                         r.marking, c.section, c.page or "", base_url + c.url])
+        writer.writerow([csv_cell(x) for x in (
+            r.date or "", r.kind, r.actor or "", r.text, r.amount or "", r.due or "",
+            ";".join(r.loe), ";".join(r.principle), r.doc_id, r.title, r.type, r.marking,
+            c.section, c.page or "", base_url + c.url)])
     return out.getvalue()
+
+
+def csv_cell(value: object) -> str:
+    """Return a CSV cell a spreadsheet shows as text, never runs as a formula (OWASP CSV
+    injection: a cell starting with = + - @, a tab or a carriage return gets a leading ',
+    and every cell is quoted)."""
+    text = str(value)
+    return "'" + text if text[:1] in CSV_FORMULA_STARTS else text
 
 
 def _groups(rows: list[LedgerRow], taxonomy: Taxonomy,

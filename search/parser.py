@@ -20,7 +20,7 @@ MAX_TERMS = 64
 _STOP_TERMS = frozenset(STOP_WORDS | {normalize_word(w) for w in STOP_WORDS})
 MAX_PREFIX_EXPANSION = 200
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<phrase>"[^"]*")|(?P<quote>")|'
-                    r'(?P<word>[^\s()"]+))')
+                    r'(?P<word>[^\s()"]+:"[^"]*"|[^\s()"]+))')     # title:"two words" is one
 FIELD_ALIASES = {"title": f.TITLE, "type": f.TYPE, "loe": f.DOC_LOE, "principle": f.DOC_PRINCIPLE,
                  "lang": f.LANG, "year": f.YEAR}
 _KEYWORD_FIELDS = {f.TYPE, f.DOC_LOE, f.DOC_PRINCIPLE, f.LANG, f.YEAR}

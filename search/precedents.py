@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -80,12 +81,13 @@ def find_precedents(searcher: Searcher, table: DocTable, req: PrecedentRequest,
     """Return the passages visible at `clearance` most like the request; raise QueryError if empty."""
     if req.is_empty:
         raise QueryError("give a topic (q) or paste a paragraph (text) to find precedents for")
-    weighted = paragraph_terms(req.text, searcher) if req.text else []
+    visible = table.visible(clearance)
+    weighted = paragraph_terms(req.text, searcher, table, visible) if req.text else []
     parsed = parse_query(req.q) if req.q else None
     parts = [q for q in (_like_query(weighted), parsed.query if parsed else None) if q is not None]
     if not parts:
         raise QueryError("the paragraph and query have no words found in the documents")
-    docs = (table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
+    docs = (visible & table.in_dates(req.date_from, req.date_to)
             & type_mask(table, req.type))
     allowed = allowed_passages(table, docs)
     if not allowed:                 # Whoosh reads an empty filter as "no filter": never pass one
@@ -98,19 +100,37 @@ def find_precedents(searcher: Searcher, table: DocTable, req: PrecedentRequest,
     return PrecedentResults(len(results), tuple(hits), req.view, tuple(t for t, _ in weighted))
 
 
-def paragraph_terms(text: str, searcher: Searcher, top: int = PARAGRAPH_TERMS) -> list[tuple[str, float]]:
-    """Return the paragraph's most distinctive index terms with tf-idf weights, best first."""
+def paragraph_terms(text: str, searcher: Searcher, table: DocTable, visible: np.ndarray,
+                    top: int = PARAGRAPH_TERMS) -> list[tuple[str, float]]:
+    """Return the paragraph's most distinctive index terms with tf-idf weights, best first.
+
+    Frequencies count the passages (and records) of the `visible` documents only, so a
+    word only hidden documents hold is no term and changes no weight (nor the 400 "no
+    words found"): the answer is that of an index of the visible documents.
+    """
     tf = Counter(t.text for t in terms(text)
                  if t.text not in STOP_WORDS and t.text not in _MLT_STOP and len(t.text) > 2
                  and not t.text.isdigit())
-    n = max(1, searcher.doc_count())
+    n, df_of = _passage_frequencies(searcher, table, visible)
     scored = []
     for term, count in tf.items():
-        df = searcher.doc_frequency(f.TEXT_FIELD, term)
+        df = df_of(term)
         if df:
-            scored.append(((1 + math.log(count)) * math.log(1 + n / df), term))
+            scored.append(((1 + math.log(count)) * math.log(1 + max(1, n) / df), term))
     best = sorted(scored, reverse=True)[:top]
     return [(term, weight) for weight, term in best]
+
+
+def _passage_frequencies(searcher: Searcher, table: DocTable, visible: np.ndarray):
+    """Return (record count, term -> passage frequency) over the visible documents."""
+    if visible.all():                       # the index's own statistics: cheap
+        return searcher.doc_count(), lambda term: searcher.doc_frequency(f.TEXT_FIELD, term)
+    seen = table.visible_passages(visible)
+    reader = searcher.reader()
+
+    def df(term: str) -> int:
+        return int(seen[table.raw_postings(reader, f.TEXT_FIELD, term)[0]].sum())
+    return int(seen.sum()) + int(visible.sum()), df
 
 
 def _like_query(weighted: list[tuple[str, float]]) -> wq.Query | None:

@@ -40,12 +40,18 @@ class DocScorer:
     """Scores queries for one searcher and document table (one request)."""
 
     def __init__(self, searcher: Searcher, table: DocTable,
-                 deadline: Deadline | None = None) -> None:
+                 deadline: Deadline | None = None, visible: np.ndarray | None = None) -> None:
         self.searcher = searcher
         self.deadline = deadline
         self.reader = searcher.reader()
         self.table = table
         self.n = len(table.docs)
+        # Statistics (document count, frequencies, average lengths) and prefix expansion
+        # count only the documents the viewer may see, so hidden ones change no answer.
+        self.visible = visible if visible is not None else np.ones(self.n, dtype=bool)
+        self.sees_all = bool(self.visible.all())
+        self.n_visible = int(self.visible.sum())
+        self._avg: dict[int, float] = {}
         self._cache: dict[tuple[str, str], DocScores] = {}
         self._phrases: dict[tuple[str, str], DocScores] = {}
 
@@ -98,17 +104,26 @@ class DocScorer:
         if len(ords) == 0:
             return DocScores(mask, score)
         mask[ords] = True
-        score[ords] = self._bm25_at(ords, tfs, len(ords), lengths, boost)
+        df = len(ords) if self.sees_all else int(self.visible[ords].sum())
+        score[ords] = self._bm25_at(ords, tfs, df, lengths, boost)
         return DocScores(mask, score)
 
     def _bm25_at(self, ords: np.ndarray, tfs: np.ndarray, df: int, lengths: np.ndarray,
                  boost: float) -> np.ndarray:
         """Return a term's BM25 on the documents `ords` (it occurs `tfs` times in each and
         in `df` documents in all)."""
-        idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-        avg = max(lengths.mean(), 1.0)
+        idf = math.log(1 + (self.n_visible - df + 0.5) / (df + 0.5))
+        avg = self._average(lengths)
         norm = K1 * (1 - B + B * lengths[ords] / avg)
         return boost * idf * tfs * (K1 + 1) / (tfs + norm)
+
+    def _average(self, lengths: np.ndarray) -> float:
+        """Return the mean of `lengths` over the visible documents (at least 1)."""
+        key = id(lengths)
+        if key not in self._avg:
+            seen = lengths if self.sees_all else lengths[self.visible]
+            self._avg[key] = max(float(seen.mean()), 1.0) if len(seen) else 1.0
+        return self._avg[key]
 
     def _postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (document ordinals, term frequencies) of a term in document records
@@ -158,18 +173,34 @@ class DocScorer:
             self.table.postings.put(key, found)
         return found
 
+    def doc_frequency(self, field: str, word: str) -> int:
+        """Return the number of visible documents holding `word` in a document-level field."""
+        return self._doc_frequency(field, word)
+
     def _doc_frequency(self, field: str, word: str) -> int:
-        """Return the number of documents holding `word` (as `_bm25` counts them)."""
+        """Return the number of visible documents holding `word` (as `_bm25` counts them)."""
+        if not self.sees_all:
+            return int(self.visible[self._postings(field, word)[0]].sum())
         if self.reader.has_deletions():     # Whoosh's frequencies count deleted records too
             return len(self._postings(field, word)[0])
         return self.reader.doc_frequency(field, word)
 
+    def is_visible_term(self, field: str, term: str) -> bool:
+        """Return True if a visible document holds `term` in the document-level `field`."""
+        if self.deadline is not None:
+            self.deadline.check()
+        return bool(self.visible[self._postings(field, term)[0]].any())
+
     def _prefix(self, q: wq.Prefix) -> DocScores:
-        """Match every index term starting with the prefix (at most MAX_PREFIX_TERMS)."""
+        """Match every term of the visible documents starting with the prefix (at most
+        MAX_PREFIX_TERMS; terms only hidden documents hold are not counted)."""
         field = f.DOC_TITLE if q.fieldname == f.TITLE else f.DOC_TEXT
         found = []
         for term in self.reader.expand_prefix(field, q.text):
-            found.append(term.decode() if isinstance(term, bytes) else term)
+            term = term.decode() if isinstance(term, bytes) else term
+            if not self.sees_all and not self.is_visible_term(field, term):
+                continue
+            found.append(term)
             if len(found) > MAX_PREFIX_TERMS:
                 raise QueryError(f"{q.text}* matches too many words; type more letters")
         if not found:

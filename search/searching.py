@@ -50,8 +50,9 @@ def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Tax
     started = time.perf_counter()
     check = deadline.check if deadline is not None else lambda: None
     table, s = r.table, r.searcher
-    base = table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
-    match = match_query(s, table, req, taxonomy, glossary, base, deadline)
+    visible = table.visible(clearance)
+    base = visible & table.in_dates(req.date_from, req.date_to)
+    match = match_query(s, table, req, taxonomy, glossary, base, deadline, visible)
     if match is not None:
         base &= match.docs
     check()
@@ -62,7 +63,7 @@ def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Tax
     hits = _page(s, table, req, match, final)
     suggestion = None
     if total == 0 and match is not None:
-        suggestion = suggest(s, table, r.vocabulary, req, match.parsed, table.visible(clearance))
+        suggestion = suggest(s, table, r.vocabulary, req, match.parsed, visible)
     return SearchResults(
         total=total, page=req.page, per_page=req.per_page,
         pages=max(1, math.ceil(total / req.per_page)), hits=tuple(hits), facets=facets,
@@ -74,8 +75,12 @@ def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Tax
 
 def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxonomy,
                 glossary: tuple[GlossaryEntry, ...], base: np.ndarray,
-                deadline: Deadline | None = None) -> Match | None:
+                deadline: Deadline | None = None,
+                visible: np.ndarray | None = None) -> Match | None:
     """Return what the request's text matches (None = browse: no query text).
+
+    Scores and wildcard expansion use the statistics of the `visible` documents only
+    (default: all), so documents the viewer may not see change nothing in the answer.
 
     Plain words must all occur somewhere in a document (not in one passage); when that
     finds fewer than FEW_RESULTS visible documents, documents holding at least half of the
@@ -88,7 +93,7 @@ def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxo
                          taxonomy.equivalents if req.expand else ())
     if parsed.query is None:
         raise QueryError("the query has no words to search for; try different words")
-    scorer = DocScorer(s, table, deadline)
+    scorer = DocScorer(s, table, deadline, visible)
     expanded = tuple(dict.fromkeys(Expansion(a, b) for a, b in parsed.expansions))
     if parsed.is_simple and len(parsed.units) >= 2:
         docs, score = _held(scorer, parsed.units)

@@ -5,6 +5,7 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from whoosh.searching import Searcher
@@ -35,23 +36,35 @@ class Vocabulary:
             buckets[w[0]].append(w)
         return cls({k: tuple(v) for k, v in buckets.items()})
 
-    def closest(self, word: str) -> str | None:
-        """Return the closest known word to `word`, or None."""
+    def closest(self, word: str, known: Callable[[str], bool] | None = None) -> str | None:
+        """Return the closest word to `word` for which `known` holds (default: any), or None.
+
+        Candidates are tried best first, so the answer is the one a vocabulary holding only
+        the `known` words would give.
+        """
         candidates = [w for w in self.buckets.get(word[:1], ()) if abs(len(w) - len(word)) <= 2]
-        found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-        return found[0] if found else None
+        ranked = difflib.get_close_matches(word, candidates, n=len(candidates) or 1, cutoff=0.8)
+        return next((w for w in ranked if known is None or known(w)), None)
 
 
 def suggest(searcher: Searcher, table: DocTable, vocabulary: Vocabulary, req: SearchRequest,
             parsed: ParsedQuery, visible: np.ndarray) -> str | None:
-    """Return a corrected query text that has visible hits, or None."""
+    """Return a corrected query text that has visible hits, or None.
+
+    A word counts as known, and a correction as a candidate, only if a `visible` document
+    holds it: words of hidden documents neither suppress nor make a suggestion.
+    """
     if not parsed.is_simple:
         return None
-    reader = searcher.reader()
+    scorer = DocScorer(searcher, table, visible=visible)
+
+    def known(word: str) -> bool:
+        return scorer.is_visible_term(f.DOC_TEXT, normalize_word(word))
+
     fixed, changed = [], False
     for word in parsed.plain_words:
-        if reader.doc_frequency(f.TEXT_FIELD, normalize_word(word)) == 0:
-            better = vocabulary.closest(word)
+        if not known(word):
+            better = vocabulary.closest(word, known)
             if better:
                 word, changed = better, True
         fixed.append(word)
@@ -61,5 +74,5 @@ def suggest(searcher: Searcher, table: DocTable, vocabulary: Vocabulary, req: Se
     query = parse_query(text).query
     if query is None:
         return None
-    mask = DocScorer(searcher, table).evaluate(query).mask & visible
+    mask = scorer.evaluate(query).mask & visible
     return text if mask.any() else None

@@ -6,13 +6,14 @@ a viewer may touch is decided by `KnowledgeBase.record(doc_id, clearance)` (404 
 """
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import (Flask, Response, flash, jsonify, redirect, render_template, request, session,
+from flask import (Flask, Response, current_app, flash, jsonify, redirect, render_template, request, session,
                    url_for)
 from werkzeug.exceptions import Forbidden, TooManyRequests
 from werkzeug.security import check_password_hash
@@ -21,6 +22,7 @@ from indexer.errors import ReadError
 from indexer.records import DOC_TYPES, IndexedDocument, Marking, Taxonomy
 from indexer.uploads import clean_original_name, store_upload, write_sidecar
 from search.accounts import Role
+from search.admin_views import current_uploads, visible_events
 from search.corrections import MarkingChange, TagCorrection
 from search.errors import NotFound
 from search.kb import KnowledgeBase
@@ -96,23 +98,26 @@ def _register_login(app: Flask) -> None:
 def _check_login(name: str, password: str) -> str | None:
     """Return the user name if the password is right; audit and throttle either way."""
     st = stores()
-    keys = [f"user:{name.lower()}", f"addr:{request.remote_addr}"]
-    if st.throttle.is_blocked(keys):
+    address = request.remote_addr or ""
+    wait = st.throttle.login_wait(name, address)
+    if wait > 0:
         audit("login", "rate-limited", actor=name or "anonymous")
-        raise TooManyRequests(LOGIN_THROTTLED)
+        raise TooManyRequests(LOGIN_THROTTLED, retry_after=math.ceil(wait))
     stored = st.accounts.password_hash(name) if name else None
     is_ok = check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
     if not is_ok:
-        st.throttle.record_failure(keys)
+        st.throttle.record_login_failure(name, address)
         audit("login", "failed", actor=name or "anonymous")
         return None
-    st.throttle.clear(keys[0])
+    st.throttle.login_succeeded(name, address)
     user = st.accounts.get(name)
     return user.name if user else None
 
 
 def _safe_next(target: str) -> str:
     """Return `target` if it is a path on this site, else "" (no open redirects)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):     # CR/LF: no header splitting
+        return ""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
@@ -167,9 +172,11 @@ def _store_one(corpus: Path, data: bytes, name: str, marking: Marking) -> None:
 
 
 def _my_uploads() -> tuple[UploadRecord, ...]:
-    """Return the viewer's uploads (an admin sees everyone's)."""
+    """Return the viewer's uploads (an admin sees everyone's) visible at their clearance,
+    each with its document's current marking."""
     v = viewer()
-    return stores().uploads.recent(None if v.is_admin else v.name)
+    return current_uploads(stores().uploads.recent(None if v.is_admin else v.name),
+                           current_app.extensions["kb"].marking_of, v.clearance)
 
 
 # --- editing --------------------------------------------------------------------------------
@@ -193,7 +200,8 @@ def _register_editing(app: Flask, clearance: Clearance) -> None:
         require_role(Role.EDITOR)
         doc = kb().record(doc_id, clearance())
         edit = parse_metadata(request.form)
-        if edit.marking < doc.meta.marking and not viewer().is_admin:
+        if edit.marking is not None and edit.marking < doc.meta.marking \
+                and not viewer().is_admin:
             audit("marking", "denied", doc_id=doc_id,
                   detail=f"{doc.meta.marking.name} -> {edit.marking.name}: only an admin may lower")
             raise Forbidden("Only an admin may lower a marking.")
@@ -228,7 +236,7 @@ def _apply_metadata(app: Flask, corpus: Path, doc: IndexedDocument, edit: Metada
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFound(doc.doc_id)
     who = viewer().name or "anonymous"
-    if edit.marking != doc.meta.marking:
+    if edit.marking is not None and edit.marking != doc.meta.marking:
         stores().corrections.change_marking(doc.doc_id, doc.meta.marking, edit.marking,
                                             edit.reason, who)
         audit("marking", "ok", doc_id=doc.doc_id,
@@ -252,7 +260,9 @@ def editing_panel(app: Flask, doc: IndexedDocument) -> EditingPanel:
         addable=tuple(x for x in every if (x[0], x[1]) not in on_doc),
         tag_history=st.corrections.tag_history(doc.doc_id),
         marking_history=st.corrections.marking_history(doc.doc_id),
-        upload=st.uploads.for_document(doc.doc_id))
+        upload=next(iter(current_uploads(                   # with the marking it has now
+            filter(None, [st.uploads.for_document(doc.doc_id)]),
+            lambda _: doc.meta.marking, doc.meta.marking)), None))
 
 
 # --- admin --------------------------------------------------------------------------------
@@ -263,7 +273,9 @@ def _register_admin(app: Flask) -> None:
         require_role(Role.ADMIN)
         action = request.args.get("action") or None
         actor = request.args.get("actor") or None
-        events = stores().audit.recent(500, action=action, actor=actor)
+        events = visible_events(stores().audit.recent(500, action=action, actor=actor),
+                                app.extensions["kb"].marking_of, stores().uploads.recent(limit=1000),
+                                viewer().clearance)
         return render_template("admin_audit.html", events=events, action=action, actor=actor)
 
     @app.get("/admin/users")

@@ -12,6 +12,7 @@ CORS preflight, which this app never grants).
 from __future__ import annotations
 
 import hmac
+import math
 import ipaddress
 import os
 import secrets
@@ -21,10 +22,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
-from flask import (Flask, Response, current_app, g, has_request_context, jsonify, redirect,
-                   request, session, url_for)
+from flask import (Flask, Response, after_this_request, current_app, g, has_request_context,
+                   jsonify, redirect, request, session, url_for)
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized
+from werkzeug.exceptions import BadRequest, Forbidden, TooManyRequests, Unauthorized
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.records import Marking
 from search.accounts import AccountStore, LoginThrottle, Role, SessionStore, User
@@ -40,6 +42,17 @@ SECRET_FILE = "secret_key"
 LOCAL_ONLY = ("This knowledge base runs in local mode (no login, full access) and answers only "
               "on this machine. To serve a team, add a user (flask --app app user add NAME "
               "--role admin --clearance RESTRICTED) or set KB_AUTH=on, then restart.")
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# Headers a reverse proxy adds: local mode refuses them (a proxy on this machine would
+# otherwise pass every remote visitor in as 127.0.0.1); team mode reads them only through
+# ProxyFix when KB_PROXY_HOPS says how many proxies to trust.
+FORWARD_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+                   "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP")
+LOCAL_HOST_ONLY = ("Local mode answers only requests addressed to localhost, 127.0.0.1 or [::1] "
+                   "(with the port), not through another name or a proxy. To serve a team, "
+                   "enable team mode (KB_AUTH=on) and, behind a reverse proxy, set KB_PROXY_HOPS.")
 
 
 class UnsafeBind(click.ClickException):
@@ -115,12 +128,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def init_access(app: Flask) -> Stores:
     """Set up modes, sessions, CSRF and audit hooks on `app`; return its stores."""
-    app.config.setdefault("AUTH", "")
-    app.config.setdefault("IDLE_MINUTES", 30)
-    app.config.setdefault("LOGIN_LIMIT", 5)
-    app.config.setdefault("LOGIN_WINDOW_MINUTES", 15)
-    if app.config.get("MAX_CONTENT_LENGTH") is None:      # Flask's default is no limit
-        app.config["MAX_CONTENT_LENGTH"] = 50 * 1024 * 1024
+    # the settings (defaults, parsing, refusals) come from web/settings.py via create_app
     app.config.update(SESSION_COOKIE_NAME="kb_session", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
     data_dir = Path(app.config["DATA_DIR"])
@@ -128,9 +136,16 @@ def init_access(app: Flask) -> Stores:
     db = Database(data_dir / DB_FILE)
     stores = Stores(db, AccountStore(db), SessionStore(db, 60.0 * float(app.config["IDLE_MINUTES"])),
                     LoginThrottle(db, int(app.config["LOGIN_LIMIT"]),
-                                  60.0 * float(app.config["LOGIN_WINDOW_MINUTES"])),
+                                  60.0 * float(app.config["LOGIN_WINDOW_MINUTES"]),
+                                  address_limit=int(app.config["LOGIN_ADDRESS_LIMIT"]),
+                                  account_limit=int(app.config["LOGIN_ACCOUNT_LIMIT"]),
+                                  token_limit=int(app.config["TOKEN_LIMIT"])),
                     AuditLog(db), CorrectionStore(db), UploadStore(db))
     app.extensions["stores"] = stores
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:        # team mode behind that many trusted reverse proxies (see FORWARD_HEADERS)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,  # type: ignore[method-assign]
+                                x_port=hops, x_prefix=hops)
     check_startup(app)
     app.before_request(_guard)
     app.after_request(_audit_exports)
@@ -188,6 +203,34 @@ def is_loopback(host: str) -> bool:
     return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
+def is_local_host(host: str) -> bool:
+    """Return True if a Host header names this machine: localhost, 127.0.0.1 or [::1],
+    optionally with a port (a DNS-rebinding name resolving to 127.0.0.1 does not)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else (None if not rest else "x")
+        ok_name = name == "::1"
+    else:
+        name, sep, port = host.partition(":")
+        port = port if sep else None
+        ok_name = name in LOCAL_HOSTS and name != "::1"
+    return ok_name and (port is None or (port.isdigit() and 0 < int(port) < 65536))
+
+
+def local_request_problem(host: str, headers, proxy_hops: int = 0) -> str | None:
+    """Return why a loopback request is refused in local mode, or None."""
+    if proxy_hops:
+        return "KB_PROXY_HOPS is set but nobody has to log in (local mode behind a proxy)"
+    if not is_local_host(host):
+        return f"Host {host[:60]!r} is not a loopback name"
+    sent = {h.lower() for h in headers}
+    forwarded = [h for h in FORWARD_HEADERS if h.lower() in sent]
+    if forwarded:
+        return f"forwarded by a proxy ({forwarded[0]})"
+    return None
+
+
 def bind_problem(host: str, team_mode: bool, debug: bool = False) -> str | None:
     """Return why serving on `host` is refused, or None when it is allowed."""
     if is_loopback(host):
@@ -233,6 +276,11 @@ def _guard() -> Response | None:
         if not is_loopback(request.remote_addr or ""):
             audit("access", "denied", detail="local mode: request from another machine")
             raise Forbidden(LOCAL_ONLY)
+        problem = local_request_problem(request.host, request.headers.keys(),
+                                        int(app.config.get("PROXY_HOPS") or 0))
+        if problem:
+            audit("access", "denied", detail=f"local mode: {problem}")
+            raise Forbidden(LOCAL_HOST_ONLY)
         g.viewer = LOCAL
     else:
         g.viewer = _identify()
@@ -247,9 +295,16 @@ def _identify() -> Viewer:
     st = stores()
     header = request.headers.get("Authorization", "")
     if header:
+        address = request.remote_addr or ""
+        wait = st.throttle.token_wait(address)
+        if wait > 0:
+            audit("access", "rate-limited", detail="too many invalid API tokens")
+            raise TooManyRequests("too many invalid API tokens; wait and try again",
+                                  retry_after=math.ceil(wait))
         scheme, _, token = header.partition(" ")
         user = st.accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
+            st.throttle.record_token_failure(address)
             audit("access", "denied", detail="invalid API token")
             raise Unauthorized("invalid or revoked API token")
         return Viewer.of(user, via_token=True)
@@ -331,11 +386,25 @@ def audit(action: str, decision: str, doc_id: str | None = None, detail: str = "
 
 
 def note_not_found(exc: NotFound) -> None:
-    """Audit a 404 that hid an existing document above the viewer's clearance."""
-    if isinstance(exc, Hidden):
-        doc_id = str(exc.args[0]) if exc.args else None
-        audit("access", "hidden", doc_id=doc_id,
-              detail=f"above clearance {viewer().clearance.name}: {request.path}")
+    """Audit a 404 that hid an existing document above the viewer's clearance.
+
+    The audit write runs once the response is sent (`call_on_close`), so a hidden id
+    answers as fast as a missing one: the response path does the same work for both.
+    """
+    if not isinstance(exc, Hidden):
+        return
+    doc_id = str(exc.args[0]) if exc.args else None
+    log, name = stores().audit, viewer().name or "anonymous"
+    detail = f"above clearance {viewer().clearance.name}: {request.path}"
+    address = request.remote_addr
+
+    def write() -> None:
+        log.record(name, "access", "hidden", doc_id, detail, address)
+
+    @after_this_request
+    def defer(resp: Response) -> Response:
+        resp.call_on_close(write)
+        return resp
 
 
 def _audit_exports(resp: Response) -> Response:

@@ -19,7 +19,7 @@ class MetadataEdit:
     title: str | None
     date: str | None
     doc_type: str | None
-    marking: Marking
+    marking: Marking | None             # None: the form had no marking, keep the document's
     reason: str
 
     def changed_fields(self, doc: IndexedDocument) -> tuple[str, ...]:
@@ -33,7 +33,7 @@ class MetadataEdit:
     def sidecar_values(self, doc: IndexedDocument) -> dict[str, str]:
         """Return the sidecar keys of the fields that changed (others stay as inferred)."""
         values = {"title": self.title, "date": self.date, "type": self.doc_type,
-                  "marking": self.marking.name}
+                  "marking": self.marking.name if self.marking is not None else None}
         return {k: v for k, v in values.items() if v and k in self.changed_fields(doc)}
 
 
@@ -46,7 +46,10 @@ def parse_marking(value: str | None) -> Marking:
 
 
 def parse_metadata(form: Mapping[str, str]) -> MetadataEdit:
-    """Return the metadata edit in `form`; raise QueryError saying what to fix."""
+    """Return the metadata edit in `form`; raise QueryError saying what to fix.
+
+    A field the form does not hold (or leaves empty) changes nothing.
+    """
     title = " ".join(form.get("title", "").split()) or None
     if title and len(title) > TITLE_MAX:
         raise QueryError(f"the title is longer than {TITLE_MAX} characters")
@@ -56,7 +59,8 @@ def parse_metadata(form: Mapping[str, str]) -> MetadataEdit:
     doc_type = form.get("type", "").strip() or None
     if doc_type and doc_type not in DOC_TYPES:
         raise QueryError(f"unknown type {doc_type!r}: use one of {', '.join(DOC_TYPES)}")
-    return MetadataEdit(title, date, doc_type, parse_marking(form.get("marking")),
+    marking = form.get("marking", "").strip()       # absent or empty: unchanged, never INTERNAL
+    return MetadataEdit(title, date, doc_type, parse_marking(marking) if marking else None,
                         parse_reason(form.get("reason", ""), required=False))
 
 
