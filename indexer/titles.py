@@ -66,6 +66,10 @@ def title_candidates(blocks: Sequence[Block], hint_title: str | None,
         prefix = _repeated_prefix(" ".join(top[0].text[:2 * _MAX_CANDIDATE_CHARS].split()))
         if prefix:
             raw.append((prefix, "prefix", 0))
+    for i, b in enumerate(top[:3]):
+        lead = None if b.is_heading else _title_case_lead(b.text[:_MAX_CANDIDATE_CHARS])
+        if lead:
+            raw.append((lead, "lead", i))
     name = name_title(source_name)
     if name:
         raw.append((name, "name", -1))
@@ -94,6 +98,27 @@ def _repeated_prefix(text: str) -> str | None:
         if words[:n] == words[n:2 * n]:
             return " ".join(words[:n])
     return None
+
+
+_LEAD_STOPWORDS = frozenset(
+    "a an and as at by for from in into of on or the to with vs via".split())
+
+
+def _title_case_lead(text: str) -> str | None:
+    """Return the Title Cased headline a block starts with when a sentence was glued onto it
+    ("Depot Reform Begins The ministry said..." -> "Depot Reform Begins"), else None."""
+    words = text.split()
+    run = 0
+    while run < len(words) and (words[run][:1].isupper() or words[run][:1].isdigit()
+                                or words[run].lower() in _LEAD_STOPWORDS):
+        run += 1
+    # the run's last capitalized word starts the glued sentence; the sentence must go on
+    if not 4 <= run <= 21 or run >= len(words) - 3 or not words[run - 1][:1].isupper():
+        return None
+    lead = words[:run - 1]
+    if lead[-1].lower() in _LEAD_STOPWORDS or lead[-1][-1:] in ".,;:!?":
+        return None
+    return " ".join(lead)
 
 
 def name_title(name: str) -> str | None:
@@ -165,7 +190,7 @@ def _features(text: str, texts: Sequence[str], lines: Sequence[str],
 # datelines and bylines lose.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "src:hint": 1.5, "src:hint-part": 0.5, "src:heading": 1.0, "src:line": 0.5,
-    "src:prefix": 1.0, "src:name": -1.0, "pos": -0.15, "repeated-line": 1.0,
+    "src:prefix": 1.0, "src:lead": 0.5, "src:name": -1.0, "pos": -0.15, "repeated-line": 1.0,
     "hint:equal": 1.0, "hint:overlap": 1.0, "hint:jaccard": 1.0, "furniture": -6.0, "generic-label": -4.0,
     "date-line": -4.0, "byline": -4.0, "ends:stop": -0.8, "ends:colon": -1.5,
     "words:1": -1.5, "table-row": -2.0, "digits": -0.1, "numbered": -1.5, "bullet": -1.5, "words:3": -0.5, "words:25": -0.5, "words:>25": -2.0,
