@@ -45,6 +45,10 @@ _BANNER = _full(
     r"(?:this|the) (?:web ?)?site (?:is|was) (?:best viewed|optimized)[^.]{0,60}\.?",
     r"your browser (?:does ?n[o']t|doesn['’]t) support [\w\s]{1,30}",
     r"(?:please )?enable javascript[^.]{0,60}\.?|javascript (?:is )?(?:disabled|required)[^.]{0,60}\.?",
+    r"from [\w.]{2,30}, the free encyclopedia",
+    r"(?:звичайна|мобільна|повна|текстова|доступна) версія (?:сайту|сторінки)|"
+    r"версія для (?:людей|осіб) з (?:порушенням|вадами) зору",
+    r"(?:mobile|full|desktop|text-only|accessible|high contrast) (?:version|site|view)(?: of the site)?",
 )
 
 # Navigation: skip links, "back to / return to / to news", read more, menus.
@@ -60,6 +64,10 @@ _NAVIGATION = _full(
     r"(?:main )?menu|toggle navigation|navigation|search|close|open menu|home",
     r"читати (?:далі|більше)|детальніше|докладніше|більше новин|усі новини|всі новини|"
     r"меню|пошук|головна|навігація|закрити",
+    r"(?:згорнути\s*)?(?:переглянути|показати|завантажити) (?:більше|все|ще)|згорнути",
+    r"english(?: version)?|українською|українська(?: версія)?|english|eng|укр|ua|en",
+    r"(?:no|\d+) comments?|post an? comment|leave an? (?:comment|reply)|comments?|"
+    r"коментар(?:і|ів)?|(?:залишити|додати) коментар",
 )
 
 # Share, print, social and subscribe bars.
@@ -67,7 +75,7 @@ _SHARE = _full(
     r"share(?: (?:this|on|via|the|article|page|story|post))*", r"print(?: this)?(?: page| article| story)?",
     r"e-?mail(?: this)?(?: page| article)?", r"tweet|facebook|twitter|x\.com|linkedin|whatsapp|"
     r"telegram|viber|reddit|youtube|instagram|flickr|pinterest|rss(?: feed)?|copy link|link copied",
-    r"font size|text size|a\s?a\s?a|listen(?: to this article)?|download(?: pdf| as pdf)?|pdf",
+    r"font size|text size|a\s?a\s?a|a[-+]|listen(?: to this article)?|download(?: pdf| as pdf)?|pdf",
     r"(?:follow|like) us(?: on [\w\s]{1,30})?", r"subscribe(?: (?:to|for) [\w\s]{1,40})?",
     r"sign up (?:for|to) [\w\s]{1,40}|get (?:email )?updates[\w\s]{0,30}",
     r"поділитис[яь]|поширити|надрукувати|друк(?:увати)?|версія для друку|роздрукувати",
@@ -84,7 +92,8 @@ _CREDIT = re.compile(
     r"(?i)^\(?\s*(?:[\w.’' -]{0,40} )?(?:photo|photograph|image|video|graphic|illustration)s?"
     r"(?: (?:by|credit|courtesy(?: of)?)| ?[:|©]).{0,80}$"
     r"|^\(?\s*(?:фото|відео|ілюстрація|зображення)(?:\s*[:—–-]|\s+\w+)[^.]{0,80}\)?\.?$"
-    r"|^\(?\s*(?:credit|courtesy)s?\s*[:|][^.]{0,80}\)?$")
+    r"|^\(?\s*(?:credit|courtesy)s?\s*[:|][^.]{0,80}\)?$"
+    r"|^virin:\s*[\w-]+$")
 
 # Footers: copyright, policies, site links.
 _FOOTER = _full(
