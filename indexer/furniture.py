@@ -111,7 +111,12 @@ _RELEASE = _full(r"(?:for )?immediate release", r"для (?:негайного )
 _NOTICE = re.compile(
     r"(?i)^(?:an? |the )?(?:redacted|unclassified|full|printable|pdf|public|accessible)"
     r"(?: \w+)? version of (?:this|the) (?:report|document|article|page|publication)"
-    r"[^.]{0,40}(?:is|are|was) (?:now )?available[^.]{0,120}\.?$")
+    r"[^.]{0,40}(?:is|are|was) (?:now )?available[^.]{0,120}\.?$"
+    r"|^this is an? (?:old|archived|previous|cached) (?:revision|version|copy) of this "
+    r"(?:page|article|document)"
+    r"|^(?:this|the) (?:document|report) has (?:a )?restricted distribution"
+    r"|^(?:its|the) contents may not (?:otherwise )?be disclosed"
+    r"|^[\w\s()]{0,40}is a permanent link to this (?:revision|version|page)")
 
 # Sidebars: a heading that introduces a list of other pages' headlines.
 _RELATED = _full(
@@ -172,6 +177,21 @@ def _is_breadcrumb(line: str) -> bool:
 def is_furniture(text: str) -> bool:
     """Return True when `text` is a block of site furniture."""
     return furniture_kind(text) is not None
+
+
+_BYLINE = re.compile(
+    r"(?i)^(?:by|posted by|written by|authors?|автор(?:и|ка)?|від)\b\s*:?\s+"
+    r"(?!\d{4}\b)[^\W_][\w.’'-]*(?:[\s,]+(?:and |та |і |й )?[^\W\d_][\w.’'-]*){0,11}"
+    r"(?:\s*[,—–|-]\s*.{0,60})?$")
+
+
+_BYLINE_LABEL = re.compile(r"(?i)^(?:authors?|автор(?:и|ка)?|written by)\s*:")
+
+
+def is_byline(text: str) -> bool:
+    """Return True for a byline ("By Jane Roe", "Автори: ..."): not a title, not a summary."""
+    line = " ".join(text.split())
+    return bool(_BYLINE_LABEL.match(line)) or (len(line) <= 160 and bool(_BYLINE.match(line)))
 
 
 def is_generic_label(text: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from indexer.furniture import is_furniture, is_generic_label
+from indexer.furniture import is_byline, is_furniture, is_generic_label
 from indexer.learning.linear import LinearModel
 from indexer.records import Block
 
@@ -36,7 +36,6 @@ _DATE_LINE = re.compile(
     r"|oct|nov|dec|січ|лют|бер|квіт|трав|черв|лип|серп|верес|жовт|листоп|груд)\w*)")
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVXLCІХ]{1,5}[.)]|[A-ZА-ЯІЇЄ][.)])\s")
 _BULLET = re.compile(r"^(?:[•●▪◦▫■□‣⁃·∙*]|[-–—](?=\s))")
-_BYLINE = re.compile(r"(?i)^(?:by|posted by|written by|author|автор(?:ка)?|від)\b[:\s]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +165,7 @@ def _features(text: str, texts: Sequence[str], lines: Sequence[str],
         feats["generic-label"] = 1.0
     if _DATE_LINE.match(text) and len(words) <= 8:
         feats["date-line"] = 1.0
-    if _BYLINE.match(text):
+    if is_byline(text):
         feats["byline"] = 1.0
     if sum(line == low for line in lines) >= 2:
         feats["repeated-line"] = 1.0

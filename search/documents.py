@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 
 from indexer import schema as f
 from indexer.analysis import STOP_WORDS, terms
-from indexer.furniture import is_furniture
+from indexer.furniture import is_byline, is_furniture
 from indexer.records import (Evidence, IndexedDocument, Statement, TagHit,
                              decode_statements, decode_tags)
 from indexer.sentences import sentence_spans
@@ -280,7 +280,7 @@ def _is_summary_worthy(sentence: str) -> bool:
     return (8 <= len(words) <= 60 and not _BOILERPLATE.search(sentence)
             and sentence[-1:] in ".!?»”\"" and not sentence.startswith(("•", "-", "|"))
             and not _is_title_case(words) and not _starts_lowercase(sentence)
-            and not is_furniture(sentence))
+            and not is_furniture(sentence) and not is_byline(sentence))
 
 
 _CLAUSE_WORDS = 40                  # a clause-like sentence is clipped to this many words
@@ -291,7 +291,7 @@ def _is_clause_worthy(sentence: str) -> bool:
     words = sentence.split()
     return (len(words) >= 8 and not _BOILERPLATE.search(sentence[:400])
             and not sentence.startswith("|") and not _is_title_case(words[:_CLAUSE_WORDS])
-            and not is_furniture(sentence))
+            and not is_furniture(sentence) and not is_byline(sentence))
 
 
 def _clip_words(sentence: str, limit: int = _CLAUSE_WORDS) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.furniture import drop_furniture, furniture_kind, is_generic_label
+from indexer.furniture import drop_furniture, furniture_kind, is_byline, is_generic_label
 from indexer.learning.labels import load_labels
 from indexer.readers import read_document
 from indexer.records import Block, Marking
@@ -66,6 +66,25 @@ def test_furniture_kinds(text: str, kind: str) -> None:
 ])
 def test_content_is_not_furniture(text: str) -> None:
     assert furniture_kind(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("By Jane Roe", True), ("by Taras Shevchuk, Staff Writer", True),
+    ("Автори: Олена Коваль, Петро Іваненко", True), ("By 2nd Lt. John Doe, May 2, 2024", True),
+    ("By 2025, the army plans to replace its old radios in every brigade.", False),
+    ("By the end of the year the ministry will have moved all depots to the new system.", False),
+])
+def test_bylines(text: str, expected: bool) -> None:
+    assert is_byline(text) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "This is an old revision of this page, as edited by SomeUser at 10:00, 1 May 2020.",
+    "The present address (URL) is a permanent link to this revision of the page.",
+    "This document has a restricted distribution and may be used only for official duties.",
+])
+def test_page_notices_are_furniture(text: str) -> None:
+    assert furniture_kind(text) == "notice"
 
 
 def test_generic_labels_are_recognized_but_not_dropped() -> None:
