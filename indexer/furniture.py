@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from indexer.records import Block
 
@@ -145,6 +146,11 @@ def furniture_kind(text: str) -> str | None:
     """Return the kind of site furniture `text` is ("banner", "navigation", ...), or None."""
     if len(text) > _MAX_CHARS or not text.strip():
         return None
+    return _short_kind(text)
+
+
+@lru_cache(maxsize=4096)           # a block is looked at again when titles are ranked
+def _short_kind(text: str) -> str | None:
     words = _WORD.findall(text)
     if len(words) > MAX_WORDS:
         return None
