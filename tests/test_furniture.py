@@ -233,3 +233,31 @@ def test_furniture_loses_almost_none_of_the_real_documents_words(monkeypatch) ->
         total += words
         dropped += words - sum(len(_WORDS.findall(b.text)) for b in kept)
     assert total and 0 < dropped / total < 0.005
+
+
+_UK_PAGE = """<html><head><meta charset="utf-8"></head><body>
+<p>Перейти до основного вмісту</p>
+<p>Головна » Новини » Оборона</p>
+<p>Версія для людей з порушенням зору</p>
+<p>Поділитися: Facebook Telegram</p>
+<p>Відомство запровадило єдиний облік запасів на складах</p>
+<p>Фото: прес-служба відомства</p>
+<p>Міністерство повідомило, що з наступного місяця всі склади переходять на єдиний облік.</p>
+<p>За словами посадовців, це зменшить втрати майна та пришвидшить постачання військам.</p>
+<p>Усі права захищені</p>
+</body></html>"""
+
+
+def test_ukrainian_page_furniture_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "storinka.html"
+    path.write_text(_UK_PAGE, encoding="utf-8")
+    doc = read_document(path, tmp_path)
+    assert doc.meta.title == "Відомство запровадило єдиний облік запасів на складах"
+    assert [b.text[:12] for b in doc.blocks] == ["Відомство за", "Міністерство", "За словами п"]
+
+
+def test_a_furniture_format_title_loses_to_the_headline() -> None:
+    blocks = (Block("Depot Reform Enters Its Second Phase", is_heading=True),
+              Block("The ministry said the second phase of the depot reform had begun."))
+    assert choose_title(title_candidates(blocks, "To News and Stories"))[0] == \
+        "Depot Reform Enters Its Second Phase"
