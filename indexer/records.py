@@ -83,6 +83,7 @@ class DocMeta:
     title_source: str = ""             # "front-matter", "file-metadata", "text", "file-name"
     hint_title: str | None = None      # the title the file format carries (HTML <title>, PDF info)
     hint_date: str | None = None       # the date the file format carries
+    source_name: str = ""              # the file's name as the user gave it (an upload's original)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from whoosh.searching import Searcher
 
 from indexer import schema as f
 from indexer.analysis import STOP_WORDS, terms
+from indexer.furniture import is_byline, is_furniture
 from indexer.records import (Evidence, IndexedDocument, Statement, TagHit,
                              decode_statements, decode_tags)
 from indexer.sentences import sentence_spans
@@ -245,10 +246,21 @@ def summarize(passages: tuple[PassageView, ...], title: str = "",
 
     Sentences are scored by how many of the document's frequent content terms they hold,
     with a bonus for early position; boilerplate, very short and very long ones are skipped.
+    A document without such sentences (a treaty's clauses end in ";", a decree is one long
+    paragraph) is summarized by its clause-like sentences, clipped, else by its first lines;
+    site furniture never opens a summary.
     """
-    candidates = [(i, s) for i, s in enumerate(_sentences(passages)) if _is_summary_worthy(s)]
+    sentences = _sentences(passages)
+    candidates = [(i, s) for i, s in enumerate(sentences) if _is_summary_worthy(s)]
     if not candidates:
-        return ()
+        seen = {" ".join(title.lower().split())}
+        for i, s in enumerate(sentences):
+            key = " ".join(s.lower().split())
+            if key not in seen and _is_clause_worthy(s):
+                candidates.append((i, _clip_words(s)))
+            seen.add(key)
+    if not candidates:
+        return _first_lines(sentences, limit)
     freq = Counter(t for _, s in candidates for t in _content_terms(s))
     title_terms = set(_content_terms(title))
     scored = []
@@ -294,7 +306,32 @@ def _is_summary_worthy(sentence: str) -> bool:
     words = sentence.split()
     return (8 <= len(words) <= 60 and not _BOILERPLATE.search(sentence)
             and sentence[-1:] in ".!?»”\"" and not sentence.startswith(("•", "-", "|"))
-            and not _is_title_case(words) and not _starts_lowercase(sentence))
+            and not _is_title_case(words) and not _starts_lowercase(sentence)
+            and not is_furniture(sentence) and not is_byline(sentence))
+
+
+_CLAUSE_WORDS = 40                  # a clause-like sentence is clipped to this many words
+
+
+def _is_clause_worthy(sentence: str) -> bool:
+    """True for a content clause ("Affirming that ...;"): long enough, not a label or furniture."""
+    words = sentence.split()
+    return (len(words) >= 8 and not _BOILERPLATE.search(sentence[:400])
+            and not sentence.startswith("|") and not _is_title_case(words[:_CLAUSE_WORDS])
+            and not is_furniture(sentence) and not is_byline(sentence))
+
+
+def _clip_words(sentence: str, limit: int = _CLAUSE_WORDS) -> str:
+    """Return the sentence cut to `limit` words ("…" marks the cut), bullets dropped."""
+    words = sentence.lstrip("•-–— ").split()
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def _first_lines(sentences: list[str], limit: int) -> tuple[str, ...]:
+    """Return the document's first lines that are not furniture (the last resort), clipped."""
+    lines = [_clip_words(s) for s in sentences if s.strip() and not is_furniture(s)
+             and not _BOILERPLATE.search(s[:400])]
+    return tuple(lines[:limit]) or tuple(_clip_words(s) for s in sentences[:1] if s.strip())
 
 
 def _starts_lowercase(sentence: str) -> bool:

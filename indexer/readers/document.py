@@ -8,11 +8,13 @@ from pathlib import Path
 
 from indexer.errors import ReadError
 from indexer.metadata import (
-    detect_lang, find_acronyms, find_amounts, find_date, find_orgs, infer_title,
+    detect_lang, find_acronyms, find_amounts, find_date, find_orgs, title_from_name,
 )
+from indexer.furniture import drop_furniture
 from indexer.readers.hints import Hints
 from indexer.readers.sidecar import Stated, merge_stated, read_sidecar
 from indexer.records import Block, DocMeta, Marking, SourceDocument
+from indexer.titles import choose_title, title_candidates
 
 _TOP_BLOCKS = 40                           # blocks searched for the document's date
 
@@ -60,16 +62,24 @@ def _choose_date(stated: str | None, top_text: str, file_date: str | None) -> tu
     return None, ""
 
 
+def _choose_title(blocks: Sequence[Block], stated: Stated, hints: Hints,
+                  name: str) -> tuple[str, str]:
+    """Return (title, title_source): stated wins, else the best-ranked candidate (see titles)."""
+    if stated.title:
+        return stated.title, "front-matter"
+    return choose_title(title_candidates(blocks, hints.title, name)) or \
+        (title_from_name(name), "file-name")
+
+
 def _doc_meta(blocks: Sequence[Block], stated: Stated, hints: Hints, name: str) -> DocMeta:
     """Return the document's metadata: stated values first, then format hints, then inference."""
     full = "\n".join(b.text for b in blocks)
     top = "\n".join(b.text for b in blocks[:_TOP_BLOCKS])
     date, date_source = _choose_date(stated.date, top, hints.date)
-    title, title_source = ((stated.title, "front-matter") if stated.title else
-                           (hints.title, "file-metadata") if hints.title else
-                           (infer_title(blocks, name), "text"))
+    title, title_source = _choose_title(blocks, stated, hints, name)
     return DocMeta(
         title=title, title_source=title_source, hint_title=hints.title, hint_date=hints.date,
+        source_name=name,
         date=date,
         lang=stated.lang or detect_lang(full),
         doc_type=stated.doc_type,
@@ -89,5 +99,6 @@ def build_document(path: Path, corpus_dir: Path, fmt: str, blocks: tuple[Block, 
         raise ReadError("no text found in the document")
     stated = merge_stated(front, read_sidecar(path))
     rel = _relative_path(path, corpus_dir)
-    meta = _doc_meta(blocks, stated, hints, path.name)
+    blocks = drop_furniture(blocks)
+    meta = _doc_meta(blocks, stated, hints, stated.original_name or path.name)
     return SourceDocument(doc_id=make_doc_id(rel), path=rel, fmt=fmt, meta=meta, blocks=blocks)

@@ -23,6 +23,7 @@ class Stated:
     lang: str | None = None
     author: str | None = None
     orgs: tuple[str, ...] | None = None
+    original_name: str | None = None      # an upload's file name as sent (sidecar only)
 
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -86,7 +87,8 @@ def _stated_value(key: str, value: object, label: str) -> object:
 
 
 _STATED_KEYS = {"title": "title", "date": "date", "type": "doc_type", "marking": "marking",
-                "lang": "lang", "author": "author", "orgs": "orgs"}
+                "lang": "lang", "author": "author", "orgs": "orgs",
+                "original_name": "original_name"}
 
 
 def parse_stated(yaml_text: str, label: str) -> Stated:
