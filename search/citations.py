@@ -10,7 +10,7 @@ from indexer import schema as f
 from indexer.records import (IndexedDocument, Marking, Statement, decode_statements,
                              decode_tags)
 from search.doctable import DocTable
-from search.errors import QueryError
+from search.query import check_period  # noqa: F401  (re-exported)
 
 # Which statement of a passage speaks for it: decisions first, figures last.
 KIND_STRENGTH = {"decision": 0, "commitment": 1, "action": 2, "figure": 3}
@@ -106,7 +106,3 @@ def highest_marking(markings: list[Marking]) -> Marking:
     return max(markings, default=Marking.PUBLIC)
 
 
-def check_period(date_from: str | None, date_to: str | None) -> None:
-    """Raise QueryError when the period ends before it starts."""
-    if date_from and date_to and date_to < date_from[:len(date_to)]:
-        raise QueryError(f"the period ends ({date_to}) before it starts ({date_from})")

@@ -1,0 +1,48 @@
+"""A small corpus written for the reviewer's-day tests: search semantics, ledger, brief."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import create_app
+from indexer.build import build_index
+
+
+def _md(title: str, body: str, date: str | None = None, doc_type: str = "report") -> str:
+    head = f"---\ntitle: {title}\n" + (f"date: {date}\n" if date else "")
+    return head + f"type: {doc_type}\nmarking: INTERNAL\nlang: en\n---\n\n# {title}\n\n{body}\n"
+
+
+DOCS = {
+    "fuel-review.md": _md("Fuel review of the depots", "The depots reviewed fuel stocks and "
+                          "reported on the fuel ledger in detail.", "2019-03-04"),
+    "fuel-crs.md": _md("Fuel figures quoted from CRS", "A CRS analysis of fuel deliveries to "
+                       "the depots was circulated to members.", "2020-05-06"),
+    "ammunition-review.md": _md("Ammunition review", "The ammunition stocks of the brigades "
+                                "were counted and the ammunition plan approved.", "2021-02-03"),
+    "ammunition-crs.md": _md("Ammunition figures quoted from CRS", "A CRS note on ammunition "
+                             "production was discussed by the members.", "2022-07-08"),
+    "harbor-note.md": _md("Harbor note", "The harbor logistics (HL) cell coordinates berths. "
+                          "The HL cell meets weekly.", "2023-01-10"),
+    "hl-unrelated.md": _md("Staffing note", "The HL code on the badge marks the staff of the "
+                           "north wing; anti-corruption screening of the staff was completed."),
+    "scattered.md": _md("Scattered words", "Ukraine asked for help. The security of the site "
+                        "improved. Assistance arrived. The initiative was welcomed.", "2018-09-09"),
+    "undated-fuel.md": _md("Fuel notes without a date", "Fuel handling notes for the depots, "
+                           "kept by the storekeepers."),
+}
+
+
+def write_corpus(folder: Path, extra: dict[str, str] | None = None) -> Path:
+    """Write DOCS (and `extra`) into `folder`; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in {**DOCS, **(extra or {})}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def day_app(root: Path, taxonomy, extra: dict[str, str] | None = None):
+    """Return the real app over a freshly built index of the day corpus under `root`."""
+    corpus = write_corpus(root / "corpus", extra)
+    build_index(corpus, root / "index", taxonomy)
+    return create_app({"TESTING": True, "INDEX_DIR": str(root / "index"),
+                       "CORPUS_DIR": str(corpus), "DATA_DIR": str(root / "data")})
