@@ -14,6 +14,11 @@
     }
   });
 
+  // On a phone the reviewer filters start folded, so the results are on the first screen.
+  if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+    document.querySelectorAll("details[data-filters]").forEach(function (d) { d.open = false; });
+  }
+
   // Coming back through history (bfcache) must show the state of that URL, not the
   // checkbox the user ticked just before leaving.
   window.addEventListener("pageshow", function (event) {

@@ -29,6 +29,14 @@ DOCS = {
                         "improved. Assistance arrived. The initiative was welcomed.", "2018-09-09"),
     "undated-fuel.md": _md("Fuel notes without a date", "Fuel handling notes for the depots, "
                            "kept by the storekeepers."),
+    "border-minutes.md": _md("Minutes of the border working group", "## Monitoring\n\n"
+                             "The United States committed to fund end-use monitoring of the "
+                             "night-vision devices by 31 March 2020. The United States will "
+                             "provide training on end-use monitoring to the border guards.\n\n"
+                             "## Depots\n\nThe co-chairs decided to open a second repair depot "
+                             "for armored vehicles. The Ministry of Defence of Ukraine committed "
+                             "to publish the petrol accounting rules by June 2090.",
+                             "2019-11-12", "minutes"),
 }
 
 

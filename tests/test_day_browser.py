@@ -19,7 +19,7 @@ def day_url(tmp_path_factory, taxonomy):
 
 
 @pytest.fixture(params=sorted(SIZES))
-def day_page(request, browser, day_url, tmp_path):
+def day_page(request, browser, day_url, tmp_path_factory):
     context = browser.new_context(base_url=day_url, viewport=SIZES[request.param])
     page = context.new_page()
     errors: list[str] = []
@@ -27,7 +27,9 @@ def day_page(request, browser, day_url, tmp_path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.size_name = request.param
     yield page
-    page.screenshot(path=str(tmp_path / f"{request.node.name}.png"), full_page=True)
+    shots = tmp_path_factory.getbasetemp() / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert not [e for e in errors if "404" not in e and "400" not in e], errors
 
@@ -47,3 +49,34 @@ def test_a_reversed_date_range_tells_the_reader_to_swap_the_dates(day_page):
     page = day_page
     page.goto("/search?q=fuel&from=2021&to=2019")
     assert "swap the dates" in page.locator("main").inner_text()
+
+
+def test_the_ledger_answers_a_keyword_question_and_fits_a_phone(day_page):
+    page = day_page
+    page.goto("/commitments")
+    page.fill("#ledger-q", "commitments on end-use monitoring")
+    page.locator("#ledger-form button[type=submit]").click()
+    page.wait_for_url("**q=commitments*")
+    rows = page.locator("[data-row]")
+    assert rows.count() == 2
+    assert page.locator("[data-chip]").first.inner_text().startswith("Keywords")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1          # nothing scrolls sideways
+    first = rows.first
+    for cell in ("Date", "Actor"):
+        box = first.locator(f'td[data-label="{cell}"]').bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+    if page.size_name == "phone":
+        assert page.locator("table.ledger thead").bounding_box()["height"] <= 1
+    assert page.locator("[data-past-due-flag]").count() == 1
+
+
+def test_ledger_columns_sort_by_clicking_their_headers(day_page):
+    page = day_page
+    page.goto("/commitments")
+    link = page.locator('[data-sort="date"]') if page.size_name == "desk" else \
+        page.locator('[data-sort-link="date"]')
+    link.click()
+    page.wait_for_url("**sort=-date*")
+    dates = [c.inner_text() for c in page.locator('[data-row] td[data-label="Date"]').all()]
+    assert dates == sorted(dates, reverse=True)
