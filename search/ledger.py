@@ -18,6 +18,7 @@ from search.doctable import DocTable
 from search.errors import QueryError
 from search.parser import parse_query
 from search.requests import LEDGER_KINDS, LedgerRequest
+from search.statement_text import statement_text
 
 UNTAGGED = "untagged"
 CSV_HEADER = ("date", "kind", "actor", "statement", "amount", "due", "lines_of_effort",
@@ -170,7 +171,8 @@ def sort_rows(rows: list[LedgerRow], sort: str) -> list[LedgerRow]:
 
 def ledger_row(p: StoredPassage, s: Statement, as_of: str = "") -> LedgerRow:
     """Return the ledger row of statement `s` in passage `p`; past due against `as_of`."""
-    return LedgerRow(kind=s.kind, text=" ".join(s.text.split()), actor=s.actor, amount=s.amount,
+    return LedgerRow(kind=s.kind, text=statement_text(p.text, s.start, s.end, s.text),
+                     actor=s.actor, amount=s.amount,
                      due=s.due, date=p.doc.meta.date, doc_id=p.doc.doc_id,
                      title=p.doc.meta.title or p.doc.path, type=p.doc.doc_type,
                      marking=p.doc.meta.marking.name, loe=p.loe, principle=p.principle,

@@ -37,6 +37,11 @@ DOCS = {
                              "for armored vehicles. The Ministry of Defence of Ukraine committed "
                              "to publish the petrol accounting rules by June 2090.",
                              "2019-11-12", "minutes"),
+    "appropriations-note.md": _md("Appropriations note", "The supplemental appropriations act "
+                                  "(P.L. 101-20), which committed more than $5 billion to "
+                                  "support the depots and other sites, was signed in April.\n\n"
+                                  "3/12/21, 9:05 AM The co-chairs decided to merge the two "
+                                  "repair programs.", "2021-03-12"),
 }
 
 

@@ -1,6 +1,8 @@
 """The reviewer's and the staff member's day in a real browser, at desk and phone sizes."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import served
@@ -80,3 +82,32 @@ def test_ledger_columns_sort_by_clicking_their_headers(day_page):
     page.wait_for_url("**sort=-date*")
     dates = [c.inner_text() for c in page.locator('[data-row] td[data-label="Date"]').all()]
     assert dates == sorted(dates, reverse=True)
+
+
+@pytest.fixture(params=sorted(SIZES))
+def sized_page(request, browser, server):
+    """A page of the tests/corpus app at desk or phone size."""
+    context = browser.new_context(base_url=server, viewport=SIZES[request.param],
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()
+
+
+def test_brief_downloads_follow_the_form_without_making_the_brief_again(sized_page):
+    page = sized_page
+    page.goto("/brief")
+    assert page.locator("[data-brief-section]").count() > 1
+    for box in page.locator('#brief-form input[name="loe"]').all():
+        box.uncheck()
+    page.check('#brief-form input[value="resource-management"]')
+    make = page.locator("#brief-make")
+    download_button = page.locator('[data-download="md"]')
+    style = "e => getComputedStyle(e).backgroundColor"
+    assert make.evaluate(style) != download_button.evaluate(style)   # they look distinct
+    with page.expect_download() as download:
+        download_button.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "## Requirements and resource management" in text
+    assert text.count("\n## ") == 1

@@ -30,7 +30,9 @@ def test_keywords_find_the_statements_that_speak_of_them(day):
     assert len(found) == 2
     assert all("end-use monitoring" in text_of(r) and r["data-kind"] == "commitment" for r in found)
     assert {text_of(r)[:20] for r in rows(day, "q=EUM")} == {text_of(r)[:20] for r in found}
-    assert [r["data-kind"] for r in rows(day, "q=decisions")] == ["decision"]
+    decided = rows(day, "q=decisions")
+    assert decided and {r["data-kind"] for r in decided} == {"decision"}
+    assert len(decided) < len(rows(day))
 
 
 def test_the_csv_download_honours_the_keywords(day):
@@ -68,7 +70,8 @@ def test_columns_sort_both_ways_and_undated_stays_last(day):
     assert "sort=-date" in soup.select_one('[data-sort="date"]')["href"]
     assert soup.select_one('th[aria-sort]')["aria-sort"] == "ascending"
     actors = [r["data-actor"] for r in rows(day, "sort=actor")]
-    assert actors == sorted(actors)
+    known = [a for a in actors if a]
+    assert actors == sorted(known) + [""] * (len(actors) - len(known)) and "" in actors
     assert day.get("/commitments?sort=colour").status_code == 400
 
 
