@@ -37,7 +37,8 @@ class PrecedentRequest:
     date_from: str | None = None
     date_to: str | None = None
     view: str = "ranked"
-    limit: int = DEFAULT_LIMIT
+    limit: int = DEFAULT_LIMIT         # documents per page
+    page: int = 1
 
     @classmethod
     def from_args(cls, args: Args, taxonomy: Taxonomy) -> "PrecedentRequest":
@@ -53,7 +54,7 @@ class PrecedentRequest:
                    kind=_choice(args, "kind", STATEMENT_KINDS, "statement kind"),
                    type=_choice(args, "type", DOC_TYPES, "document type"),
                    date_from=date_from, date_to=date_to, view=view,
-                   limit=_limit(args))
+                   limit=(limit := _limit(args)), page=_page(args, limit))
 
     @property
     def is_empty(self) -> bool:
@@ -66,6 +67,10 @@ class PrecedentRequest:
         pairs += [(k, v) for k in ("loe", "principle", "kind", "type") for v in getattr(self, k)]
         pairs += [("from", self.date_from or ""), ("to", self.date_to or ""),
                   ("view", self.view)]
+        if self.limit != DEFAULT_LIMIT:
+            pairs.append(("limit", str(self.limit)))
+        changes.setdefault("page", str(self.page) if self.page != 1 else "")
+        pairs.append(("page", ""))
         merged = [(k, changes.pop(k) if k in changes else v) for k, v in pairs]
         return urlencode([(k, v) for k, v in merged + list(changes.items()) if v])
 
@@ -197,6 +202,21 @@ def _limit(args: Args) -> int:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw[:4]) <= MAX_LIMIT:
         raise QueryError(f"limit must be a whole number between 1 and {MAX_LIMIT}")
+    return int(raw)
+
+
+MAX_PRECEDENT_DEPTH = 1000
+
+
+def _page(args: Args, per_page: int) -> int:
+    raw = (first_value(args, "page") or "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        raise QueryError("page must be a whole number of at least 1")
+    if int(raw) * per_page > MAX_PRECEDENT_DEPTH:
+        raise QueryError(f"page {raw} is too deep: precedents stop at {MAX_PRECEDENT_DEPTH}; "
+                         "narrow them with filters or dates")
     return int(raw)
 
 

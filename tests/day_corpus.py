@@ -42,6 +42,13 @@ DOCS = {
                                   "support the depots and other sites, was signed in April.\n\n"
                                   "3/12/21, 9:05 AM The co-chairs decided to merge the two "
                                   "repair programs.", "2021-03-12"),
+    "procurement-review.md": _md("Procurement review", "## Tenders\n\nThe ministry prioritized "
+                                 "open tenders for procurement of boots.\n\n## Contracts\n\n"
+                                 "Procurement contracts for boots were published in December.\n\n"
+                                 "## Audits\n\nAuditors sampled procurement files for boots.",
+                                 "2016-04-04"),
+    "boots-memo.md": _md("Boots memo", "The brigades asked for winter boots before December.",
+                         "2024-10-01"),
 }
 
 

@@ -111,3 +111,22 @@ def test_brief_downloads_follow_the_form_without_making_the_brief_again(sized_pa
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "## Requirements and resource management" in text
     assert text.count("\n## ") == 1
+
+
+def test_precedents_page_through_documents_and_jump_to_the_results(day_page):
+    page = day_page
+    page.goto("/precedents")
+    page.fill("#precedent-q", "boots")
+    page.locator("#precedent-form button[type=submit]").click()
+    page.wait_for_url("**q=boots*")
+    assert page.url.endswith("#precedent-results")
+    head = page.locator("#precedent-results").bounding_box()
+    assert 0 <= head["y"] < page.viewport_size["height"]       # the results are on screen
+    ids = [e.get_attribute("data-id") for e in page.locator("[data-precedent]").all()]
+    assert len(ids) == len(set(ids)) == 2
+    assert "2 more passages" in page.locator("[data-more]").inner_text()
+    page.goto("/precedents?q=depots&limit=1")
+    first = page.locator("[data-precedent]").get_attribute("data-id")
+    page.locator('a[rel="next"]').click()
+    page.wait_for_url("**page=2*")
+    assert page.locator("[data-precedent]").get_attribute("data-id") != first

@@ -24,12 +24,12 @@ def register_precedent_routes(app: Flask, clearance: Clearance) -> None:
         req = PrecedentRequest.from_args(query_args(), taxonomy)
         results = None if req.is_empty else kb(app).precedents(req, clearance())
         return render_template("precedents.html", req=req, results=results, taxonomy=taxonomy,
-                               **choices)
+                               base_url=_base_url(), **choices)
 
     @app.get("/api/precedents")
     def precedents_api() -> Response:
         req = PrecedentRequest.from_args(query_args(), taxonomy)
-        return jsonify(kb(app).precedents(req, clearance()).to_json())
+        return jsonify(kb(app).precedents(req, clearance()).to_json(_base_url()))
 
     @app.get("/commitments")
     def commitments_page() -> str:
