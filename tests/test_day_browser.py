@@ -130,3 +130,49 @@ def test_precedents_page_through_documents_and_jump_to_the_results(day_page):
     page.locator('a[rel="next"]').click()
     page.wait_for_url("**page=2*")
     assert page.locator("[data-precedent]").get_attribute("data-id") != first
+
+
+def test_a_facet_toggle_gives_keyboard_focus_back_to_the_toggled_control(sized_page):
+    page = sized_page
+    page.goto("/search?q=defense")
+    if page.size_name == "phone":                  # the filter panel starts folded
+        page.locator(".facets__summary").click()
+    box = page.locator(".facet__value input[name=type]").first
+    value = box.get_attribute("value")
+    box.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    page.wait_for_load_state()
+    focused = page.evaluate("[document.activeElement.name, document.activeElement.value]")
+    assert focused == ["type", value]
+
+
+def test_the_lines_of_effort_menu_opens_a_page_and_the_chart_counts_documents(sized_page):
+    page = sized_page
+    page.goto("/search")
+    page.locator(".site-nav").get_by_role("link", name="Lines of effort").click()
+    page.wait_for_url("**/loe")
+    assert page.locator("h1").inner_text() == "Lines of effort and principles"
+    assert page.locator('[data-facet="loe"] [data-tag-link]').count() == 4
+    page.locator('[data-facet="loe"] [data-tag-link]').first.click()
+    page.wait_for_url("**/loe/*")
+    title = page.locator("[data-chart] svg title").first.text_content()
+    total = sum(int(g.get_attribute("data-year-total"))
+                for g in page.locator("[data-chart] g[data-year]").all())
+    assert f": {total} document" in title and "years)" not in title
+
+
+def test_readers_see_no_raw_scores(sized_page):
+    page = sized_page
+    page.goto("/documents/logistics-working-group-minutes.md")
+    assert "score " not in page.locator("main").inner_text().lower()
+
+
+def test_on_a_phone_the_menu_and_banner_leave_the_first_screen_to_the_page(sized_page):
+    page = sized_page
+    page.goto("/commitments")
+    header = page.locator(".site-header").bounding_box()
+    used = header["y"] + header["height"]
+    limit = 0.2 if page.size_name == "phone" else 0.15
+    assert used <= limit * page.viewport_size["height"], used
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
