@@ -99,8 +99,20 @@ def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxo
     typed = _match_text(s, table, req.without_expansion(), taxonomy, (), base, deadline)
     return Match(dataclasses.replace(match.parsed, highlight=match.parsed.highlight
                                      | typed.parsed.highlight),
-                 match.docs | typed.docs, np.maximum(match.score, typed.score),
+                 match.docs | typed.docs, _after(match, typed),
                  wq.Or([match.passage_query, typed.passage_query]), match.expanded)
+
+
+def _after(match: Match, typed: Match) -> np.ndarray:
+    """Return the expanded match's scores, with documents only the typed words found ranked
+    after all of them (in their own order): expansion adds, and does not reshuffle."""
+    extra = typed.docs & ~match.docs
+    if not extra.any():
+        return match.score
+    floor = float(match.score[match.docs].min()) if match.docs.any() else 1.0
+    top = float(typed.score[extra].max()) or 1.0
+    return np.where(match.docs, match.score,
+                    np.where(extra, 0.5 * floor * typed.score / top, 0.0))
 
 
 def _match_text(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxonomy,
