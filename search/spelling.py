@@ -83,10 +83,9 @@ def suggest(searcher: Searcher, table: DocTable, vocabulary: Vocabulary, req: Se
     if not parsed.is_simple:
         return None
     reader = searcher.reader()
-    known = lambda w: reader.doc_frequency(f.TEXT_FIELD, normalize_word(w)) > 0  # noqa: E731
     fixed, changed = [], False
     for word in parsed.plain_words:
-        if not known(word):
+        if reader.doc_frequency(f.TEXT_FIELD, normalize_word(word)) == 0:
             better = vocabulary.closest(word) or vocabulary.split(word)
             if better:
                 word, changed = better, True
