@@ -12,7 +12,7 @@ from indexer import schema as f
 from indexer.records import IndexedDocument, Marking, Taxonomy
 from search.citations import highest_marking
 from search.doctable import DocTable
-from search.ledger import LedgerRow, ledger_row, statements_in
+from search.ledger import LedgerRow, is_past as _is_past, ledger_row, statements_in
 from search.requests import BriefRequest
 
 DOCUMENTS_PER_SECTION = 5
@@ -122,36 +122,6 @@ def _documents(table: DocTable, docs: np.ndarray, group: str, tag: str) -> tuple
 
 def _tag_score(doc: IndexedDocument, group: str, tag: str) -> float:
     return max((t.score for t in doc.tags if t.group == group and t.tag == tag), default=0.0)
-
-
-def _is_past(due: str | None, as_of: str) -> bool:
-    """Return True when a due date as written is before `as_of` (unknown forms are not)."""
-    iso = _due_iso(due)
-    return bool(iso) and iso < as_of
-
-
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS.update({m: i + 1 for i, m in enumerate(
-    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split())})
-
-
-def _due_iso(due: str | None) -> str | None:
-    """Return a due date as written ("31 March 2018", "2019-06-30") as YYYY-MM-DD, or None."""
-    if not due:
-        return None
-    words = due.replace(".", " ").replace(",", " ").split()
-    if len(words) == 1 and len(words[0]) == 10 and words[0][4] == "-":
-        return words[0]
-    year = next((w for w in words if w.isdigit() and len(w) == 4), None)
-    month = next((_MONTHS[w.lower()] for w in words if w.lower() in _MONTHS), None)
-    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), None)
-    if not year:
-        return None
-    if month is None:
-        return f"{year}-12-31"
-    return f"{year}-{month:02d}-{day or 28:02d}"
 
 
 def _title(taxonomy: Taxonomy, chosen: list[tuple[str, str]]) -> str:

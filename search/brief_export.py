@@ -1,7 +1,8 @@
 """The consultation brief as Markdown and as a Word document (python-docx).
 
 Both carry the brief's marking at the top and the bottom: Markdown as its first and last
-line, .docx in the header and footer of every page.
+line, .docx in the header and footer of every page. The .docx also has the brief's title
+and subject as document properties, clickable links, and each item's own marking.
 """
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
 
 from search.brief import Brief, BriefItem, BriefSection
 
@@ -86,6 +90,11 @@ def _url(url: str) -> str:
 def brief_docx(brief: Brief, base_url: str = "") -> bytes:
     """Return the brief as a .docx file, its marking in the header and footer of every page."""
     doc = Document()
+    props = doc.core_properties
+    props.title = brief.title
+    props.subject = f"Consultation brief, {brief.period}, as of {brief.as_of}"
+    props.category = brief.marking.name
+    props.keywords = "; ".join(s.label for s in brief.sections)
     for section in doc.sections:
         _banner(section.header.paragraphs[0], brief.marking.name)
         _banner(section.footer.paragraphs[0], brief.marking.name)
@@ -115,11 +124,39 @@ def _section_docx(doc, section: BriefSection, base_url: str) -> None:
         if items:
             doc.add_heading(heading, level=2)
             for i in items:
-                doc.add_paragraph(item_line(i, base_url), style="List Bullet")
+                _item_docx(doc, i, base_url)
     if section.documents:
         doc.add_heading("Documents to read", level=2)
         for d in section.documents:
-            doc.add_paragraph(f"{d.title} · {d.date or 'undated'} · {d.marking} · {base_url}{d.url}",
-                              style="List Bullet")
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(f"({d.marking}) ").bold = True
+            _hyperlink(p, base_url + d.url, d.title)
+            p.add_run(f" · {d.date or 'undated'}")
     if section.is_empty:
         doc.add_paragraph("Nothing in this period.")
+
+
+def _item_docx(doc, item: BriefItem, base_url: str) -> None:
+    """Add one statement: its marking first (as portion markings are), then text and link."""
+    r = item.row
+    p = doc.add_paragraph(style="List Bullet")
+    p.add_run(f"({r.marking}) ").bold = True
+    extras = [x for x in (r.actor, f"due {r.due}" if r.due else "",
+                          "past due: check status" if item.is_overdue else "") if x]
+    if extras:
+        p.add_run(f"[{', '.join(extras)}] ")
+    p.add_run(f"{r.text} (")
+    _hyperlink(p, base_url + r.citation.url, r.citation.label)
+    p.add_run(")")
+
+
+def _hyperlink(paragraph, url: str, text: str) -> None:
+    """Append a clickable link to `paragraph` (python-docx has no API for it)."""
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = paragraph.add_run(text)
+    run.font.underline = True
+    run.font.color.rgb = RGBColor(0x1F, 0x4E, 0x9A)
+    link.append(run._r)
+    paragraph._p.append(link)

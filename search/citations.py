@@ -10,7 +10,7 @@ from indexer import schema as f
 from indexer.records import (IndexedDocument, Marking, Statement, decode_statements,
                              decode_tags)
 from search.doctable import DocTable
-from search.errors import QueryError
+from search.query import check_period  # noqa: F401  (re-exported)
 
 # Which statement of a passage speaks for it: decisions first, figures last.
 KIND_STRENGTH = {"decision": 0, "commitment": 1, "action": 2, "figure": 3}
@@ -53,12 +53,21 @@ def cite(doc: IndexedDocument, passage_id: str, n: int, section: str,
     """Return the citation of passage `n` of `doc`."""
     anchor = f"p-{n}"
     url = f"/documents/{doc.doc_id}#{anchor}"
-    parts = [doc.meta.title or doc.path, doc.meta.date or "undated"]
+    title = doc.meta.title or doc.path
+    parts = [title, doc.meta.date or "undated"]
+    section = "" if _same_words(section, title) else section
     parts += [p for p in (section, f"p. {page}" if page else "", f"¶{n}") if p]
     label = ", ".join(parts)
     return Citation(doc_id=doc.doc_id, passage_id=passage_id, title=doc.meta.title or doc.path,
                     date=doc.meta.date, section=section, page=page, anchor=anchor, url=url,
                     label=label, text=f"{label} <{url}>")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Return True when two headings say the same (a section named like its document)."""
+    def key(x: str) -> str:
+        return " ".join("".join(c.lower() if c.isalnum() else " " for c in x).split())
+    return bool(a) and key(a) == key(b)
 
 
 def stored_passage(searcher: Searcher, table: DocTable, docnum: int) -> StoredPassage:
@@ -106,7 +115,3 @@ def highest_marking(markings: list[Marking]) -> Marking:
     return max(markings, default=Marking.PUBLIC)
 
 
-def check_period(date_from: str | None, date_to: str | None) -> None:
-    """Raise QueryError when the period ends before it starts."""
-    if date_from and date_to and date_to < date_from[:len(date_to)]:
-        raise QueryError(f"the period ends ({date_to}) before it starts ({date_from})")

@@ -111,7 +111,7 @@ class KnowledgeBase:
     def precedents(self, req: PrecedentRequest, clearance: Marking) -> PrecedentResults:
         """Return earlier passages like the request's paragraph and/or query, at `clearance`."""
         with self.engine.reading() as r:
-            return find_precedents(r.searcher, r.table, req, clearance)
+            return find_precedents(r.searcher, r.table, req, clearance, self.taxonomy)
 
     def ledger(self, req: LedgerRequest, clearance: Marking) -> Ledger:
         """Return the commitments and decisions ledger visible at `clearance`."""

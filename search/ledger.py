@@ -10,11 +10,15 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import schema as f
+from indexer.analysis import normalize_word, terms, words
 from indexer.records import Marking, Statement, Taxonomy
 from search.citations import (Citation, StoredPassage, allowed_passages, highest_marking,
                               passage_citation, stored_passage, type_mask)
 from search.doctable import DocTable
-from search.requests import LedgerRequest
+from search.errors import QueryError
+from search.parser import parse_query
+from search.requests import LEDGER_KINDS, LedgerRequest
+from search.statement_text import statement_text
 
 UNTAGGED = "untagged"
 CSV_FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")  # and full-width forms
@@ -39,6 +43,7 @@ class LedgerRow:
     loe: tuple[str, ...]
     principle: tuple[str, ...]
     citation: Citation
+    past_due: bool = False            # a commitment or action whose due date has passed
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,25 +92,123 @@ def statements_in(searcher: Searcher, table: DocTable, docs: np.ndarray, kinds: 
 
 def build_ledger(searcher: Searcher, table: DocTable, taxonomy: Taxonomy, req: LedgerRequest,
                  clearance: Marking) -> Ledger:
-    """Return the ledger of statements visible at `clearance` that match `req`."""
+    """Return the ledger of statements visible at `clearance` that match `req`, one row per
+    statement, in the order `req.sort` asks for."""
     docs = (table.visible(clearance) & table.in_dates(req.date_from, req.date_to)
             & type_mask(table, req.type))
-    pairs = statements_in(searcher, table, docs, req.kind)
-    rows = [ledger_row(p, s) for p, s in pairs
+    keywords = keyword_match(searcher, taxonomy, req.q, req.kind)
+    kinds = keywords.kinds if keywords else req.kind
+    pairs = statements_in(searcher, table, docs, kinds)
+    rows = [ledger_row(p, s, req.as_of) for p, s in pairs
             if (not req.actor or s.actor in req.actor)
             and (not req.loe or set(p.loe) & set(req.loe))
-            and (not req.principle or set(p.principle) & set(req.principle))]
+            and (not req.principle or set(p.principle) & set(req.principle))
+            and (keywords is None or keywords.holds(p.docnum, s.text))]
+    rows = sort_rows(rows, req.sort)
     return Ledger(rows=tuple(rows), groups=_groups(rows, taxonomy, req.loe),
                   marking=highest_marking([Marking[r.marking] for r in rows]))
 
 
-def ledger_row(p: StoredPassage, s: Statement) -> LedgerRow:
-    """Return the ledger row of statement `s` in passage `p`."""
-    return LedgerRow(kind=s.kind, text=" ".join(s.text.split()), actor=s.actor, amount=s.amount,
+@dataclass(frozen=True)
+class KeywordMatch:
+    """What a ledger keyword query matches: passages holding all its words, the statement
+    words that must appear, and the kinds it names ("commitments on fuel")."""
+
+    passages: frozenset[int] | None        # None: any passage (the query only named kinds)
+    wanted: frozenset[str]
+    kinds: tuple[str, ...]
+
+    def holds(self, docnum: int, text: str) -> bool:
+        """Return True when the statement `text` of passage `docnum` matches."""
+        if self.passages is not None and docnum not in self.passages:
+            return False
+        return not self.wanted or any(t.text in self.wanted for t in terms(text))
+
+
+def keyword_match(searcher: Searcher, taxonomy: Taxonomy, q: str,
+                  kinds: tuple[str, ...]) -> KeywordMatch | None:
+    """Return what keyword query `q` matches among statements (None: no query).
+
+    Words naming a statement kind ("commitments", "decisions") narrow the kinds instead of
+    being searched for; the rest must all occur in the statement's passage (acronyms and
+    the taxonomy's equivalents expanded) and one of them in the statement itself.
+    """
+    if not q.strip():
+        return None
+    kind_terms = {normalize_word(k): k for k in LEDGER_KINDS}
+    named = tuple(k for k in kinds if any(kind_terms.get(normalize_word(w)) == k
+                                          for w in words(q)))
+    rest = " ".join(w for w in q.split()
+                    if not any(normalize_word(x) in kind_terms for x in words(w)))
+    if not rest.strip():
+        return KeywordMatch(None, frozenset(), named) if named else None
+    acronyms = {a.short: a.long for a in taxonomy.acronyms}
+    parsed = parse_query(rest, acronyms=acronyms, equivalents=taxonomy.equivalents)
+    if parsed.query is None:
+        raise QueryError("the keywords have no words to search for; try different words")
+    query = wq.And([wq.Term(f.KIND, f.KIND_PASSAGE), parsed.query])
+    found = frozenset(searcher.docs_for_query(query))
+    return KeywordMatch(found, frozenset(parsed.highlight), named or kinds)
+
+
+SORTS = {"date": lambda r: (r.date or "9999", r.doc_id),
+         "due": lambda r: (due_iso(r.due) or "9999",),
+         "actor": lambda r: (r.actor or "~",), "kind": lambda r: (r.kind,),
+         "source": lambda r: (r.title.lower(),)}
+
+
+def sort_rows(rows: list[LedgerRow], sort: str) -> list[LedgerRow]:
+    """Return `rows` sorted by column `sort` ("date", "-date" for newest first, ...).
+
+    Sorts are stable, so rows equal in the column keep their date order; undated (or
+    undue) rows stay last whichever way the column is sorted.
+    """
+    key = SORTS[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    known = [r for r in rows if key(r)[0] not in ("9999", "~")]
+    unknown = [r for r in rows if key(r)[0] in ("9999", "~")]
+    return sorted(known, key=key, reverse=descending) + unknown
+
+
+def ledger_row(p: StoredPassage, s: Statement, as_of: str = "") -> LedgerRow:
+    """Return the ledger row of statement `s` in passage `p`; past due against `as_of`."""
+    return LedgerRow(kind=s.kind, text=statement_text(p.text, s.start, s.end, s.text),
+                     actor=s.actor, amount=s.amount,
                      due=s.due, date=p.doc.meta.date, doc_id=p.doc.doc_id,
                      title=p.doc.meta.title or p.doc.path, type=p.doc.doc_type,
                      marking=p.doc.meta.marking.name, loe=p.loe, principle=p.principle,
-                     citation=passage_citation(p))
+                     citation=passage_citation(p),
+                     past_due=s.kind in ("commitment", "action") and is_past(s.due, as_of))
+
+
+def is_past(due: str | None, as_of: str) -> bool:
+    """Return True when a due date as written is before `as_of` (unknown forms are not)."""
+    iso = due_iso(due)
+    return bool(iso and as_of) and iso < as_of
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS.update({m: i + 1 for i, m in enumerate(
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split())})
+
+
+def due_iso(due: str | None) -> str | None:
+    """Return a due date as written ("31 March 2018", "2019-06-30") as YYYY-MM-DD, or None."""
+    if not due:
+        return None
+    parts = due.replace(".", " ").replace(",", " ").split()
+    if len(parts) == 1 and len(parts[0]) == 10 and parts[0][4] == "-":
+        return parts[0]
+    year = next((w for w in parts if w.isdigit() and len(w) == 4), None)
+    month = next((_MONTHS[w.lower()] for w in parts if w.lower() in _MONTHS), None)
+    day = next((int(w) for w in parts if w.isdigit() and len(w) <= 2), None)
+    if not year:
+        return None
+    if month is None:
+        return f"{year}-12-31"
+    return f"{year}-{month:02d}-{day or 28:02d}"
 
 
 def ledger_csv(ledger: Ledger, base_url: str = "") -> str:

@@ -1,7 +1,8 @@
 """Parse the query language into a Whoosh query.
 
-Grammar: words are ANDed; "quoted phrases"; OR between terms; NOT word or -word;
-(groups); field:value for title, type, loe, principle, lang, year; trailing * on a
+Grammar: words are ANDed; "quoted phrases"; OR between terms; NOT word or -word
+(excludes from the whole query, or from the whole (group) it is in: `A OR B -C` is
+(A OR B) without C); (groups); field:value for title, type, loe, principle, lang, year; trailing * on a
 prefix of 3+ letters. Errors say what to fix.
 """
 from __future__ import annotations
@@ -152,31 +153,36 @@ class _Parser:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
     def parse_or(self) -> wq.Query | None:
-        parts = [self.parse_and()]
+        """Return the ORed groups; every NOT/-word in them excludes from the whole (group)."""
+        part, nots = self.parse_and()
+        parts = [part]
         while (tok := self.peek()) and tok == ("word", "OR"):
             self.pos += 1
             self.is_simple = False
             if self.peek() is None or self.peek()[0] == "rp":
                 raise QueryError("OR needs a term on both sides")
-            parts.append(self.parse_and())
+            part, more = self.parse_and()
+            parts.append(part)
+            nots.extend(more)
         parts = [p for p in parts if p is not None]
+        if nots and not parts:
+            raise QueryError("a query cannot only exclude: add a word to search for before NOT/-")
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+        q = parts[0] if len(parts) == 1 else wq.Or(parts)
+        return wq.AndNot(q, nots[0] if len(nots) == 1 else wq.Or(nots)) if nots else q
 
-    def parse_and(self) -> wq.Query | None:
+    def parse_and(self) -> tuple[wq.Query | None, list[wq.Query]]:
+        """Return the ANDed terms up to the next OR or ')', and the terms they exclude."""
         musts, nots = [], []
         while (tok := self.peek()) and tok[0] != "rp" and tok != ("word", "OR"):
             negated = self._negation()
             q = self.parse_unary()
             if q is not None:
                 (nots if negated else musts).append(q)
-        if nots and not musts:
-            raise QueryError("a query cannot only exclude: add a word to search for before NOT/-")
         if not musts:
-            return None
-        q = musts[0] if len(musts) == 1 else wq.And(musts)
-        return wq.AndNot(q, wq.Or(nots)) if nots else q
+            return None, nots
+        return (musts[0] if len(musts) == 1 else wq.And(musts)), nots
 
     def _negation(self) -> bool:
         tok = self.peek()

@@ -1,8 +1,11 @@
 """The precedent finder: earlier passages like a pasted paragraph and/or matching a query.
 
 A pasted paragraph becomes a more-like-this query: its most distinctive terms (tf-idf
-against the index) ORed, each boosted by its weight. A keyword query is parsed like a
-search query. Both are ORed, so passages matching either rank, those matching both first.
+against the index) ORed, each boosted by its weight, plus the taxonomy's equivalents and
+acronyms of phrases it holds (so a Ukrainian paragraph finds English documents). A keyword
+query is parsed like a search query, with the same expansions. Both are ORed, so passages
+matching either rank, those matching both first. Every matching passage is ranked; each
+document is one entry (its best passage, and how many more match), paged.
 """
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer import schema as f
-from indexer.analysis import STOP_WORDS, terms
-from indexer.records import Marking
+from indexer.analysis import STOP_WORDS, normalize_word, terms
+from indexer.records import Marking, Taxonomy
 from search.citations import (StoredPassage, allowed_passages, passage_citation,
                               stored_passage, strongest, type_mask)
 from search.doctable import DocTable
@@ -35,7 +38,9 @@ _MLT_STOP = frozenset(t.text for t in terms(
     "well can could would should may might must make made like very much many just still "
     "agenda draft paragraph point points note notes"))
 API_FIELDS = ("passage_id", "id", "path", "title", "date", "type", "text", "html", "section",
-              "page", "kind", "actor", "score")
+              "page", "kind", "actor", "score", "more", "citation")
+BRIDGE_BOOST = 0.6                  # an equivalent of a paragraph's phrase, relative to its best term
+_STOP_TERMS = frozenset(STOP_WORDS | {normalize_word(w) for w in STOP_WORDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,45 +64,123 @@ class PrecedentHit:
     url: str
     citation: str
     fragments: tuple[Fragment, ...]
+    more: int = 0                     # other matching passages of the same document
 
 
 @dataclass(frozen=True, slots=True)
 class PrecedentResults:
-    """The passages found, ranked or in date order, and the terms the paragraph gave."""
+    """One page of documents (best passage each), ranked or in date order over all of
+    them, and the paragraph's distinctive words as the user wrote them."""
 
-    total: int
+    total: int                        # documents with a matching passage
     hits: tuple[PrecedentHit, ...]
     view: str
     terms: tuple[str, ...]
+    passages: int = 0                 # matching passages in all
+    page: int = 1
+    pages: int = 1
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the /api/precedents JSON shape."""
-        return {"total": self.total,
-                "hits": [{k: v for k, v in asdict(h).items() if k in API_FIELDS} for h in self.hits]}
+    def to_json(self, base_url: str = "") -> dict[str, Any]:
+        """Return the /api/precedents JSON shape; citations' links made absolute."""
+        hits = []
+        for h in self.hits:
+            row = {k: v for k, v in asdict(h).items() if k in API_FIELDS}
+            row["citation"] = absolute_citation(h.citation, base_url)
+            hits.append(row)
+        return {"total": self.total, "passages": self.passages, "page": self.page,
+                "pages": self.pages, "hits": hits}
+
+
+def absolute_citation(citation: str, base_url: str) -> str:
+    """Return a citation "label </documents/...>" with its link made absolute."""
+    return citation.replace(" </", f" <{base_url}/", 1) if base_url else citation
 
 
 def find_precedents(searcher: Searcher, table: DocTable, req: PrecedentRequest,
-                    clearance: Marking) -> PrecedentResults:
+                    clearance: Marking, taxonomy: Taxonomy | None = None) -> PrecedentResults:
     """Return the passages visible at `clearance` most like the request; raise QueryError if empty."""
     if req.is_empty:
         raise QueryError("give a topic (q) or paste a paragraph (text) to find precedents for")
     visible = table.visible(clearance)
     weighted = paragraph_terms(req.text, searcher, table, visible) if req.text else []
-    parsed = parse_query(req.q) if req.q else None
-    parts = [q for q in (_like_query(weighted), parsed.query if parsed else None) if q is not None]
+    acronyms = {a.short: a.long for a in taxonomy.acronyms} if taxonomy else {}
+    groups = taxonomy.equivalents if taxonomy else ()
+    parsed = parse_query(req.q, acronyms=acronyms, equivalents=groups) if req.q else None
+    bridges = _bridges(req.text, groups, acronyms) if req.text else []
+    like = _like_query(weighted, bridges)
+    parts = [q for q in (like, parsed.query if parsed else None) if q is not None]
+    shown = tuple(surface_words(req.text, [t for t, _ in weighted]))
     if not parts:
         raise QueryError("the paragraph and query have no words found in the documents")
     docs = (visible & table.in_dates(req.date_from, req.date_to)
             & type_mask(table, req.type))
     allowed = allowed_passages(table, docs)
     if not allowed:                 # Whoosh reads an empty filter as "no filter": never pass one
-        return PrecedentResults(0, (), req.view, tuple(t for t, _ in weighted))
-    results = searcher.search(_filtered(wq.Or(parts), req), limit=req.limit, filter=allowed)
-    wanted = {t for t, _ in weighted} | (parsed.highlight if parsed else set())
-    hits = [_hit(stored_passage(searcher, table, h.docnum), h.score, wanted) for h in results]
+        return PrecedentResults(0, (), req.view, shown)
+    results = searcher.search(_filtered(wq.Or(parts), req), limit=None, filter=allowed)
+    wanted = ({t for t, _ in weighted} | (parsed.highlight if parsed else set())
+              | {t for q in bridges for t in _query_terms(q)})
+    best: dict[int, tuple[int, float]] = {}      # document ordinal -> (best docnum, score)
+    count: Counter[int] = Counter()
+    for h in results:
+        owner = int(table.passage_doc[h.docnum])
+        best.setdefault(owner, (h.docnum, h.score))
+        count[owner] += 1
+    entries = list(best.items())                  # best document first
     if req.view == "timeline":
-        hits.sort(key=lambda h: (h.date or "9999", h.id, h.passage_id))
-    return PrecedentResults(len(results), tuple(hits), req.view, tuple(t for t, _ in weighted))
+        entries.sort(key=lambda e: (table.docs[e[0]].meta.date or "9999", table.docs[e[0]].doc_id))
+    first = (req.page - 1) * req.limit
+    hits = [_hit(stored_passage(searcher, table, n), score, wanted, count[o] - 1)
+            for o, (n, score) in entries[first:first + req.limit]]
+    return PrecedentResults(len(entries), tuple(hits), req.view, shown, passages=len(results),
+                            page=req.page, pages=max(1, math.ceil(len(entries) / req.limit)))
+
+
+def surface_words(text: str, stems: list[str]) -> list[str]:
+    """Return, for each index term in `stems`, the word of `text` it came from (first seen)."""
+    first: dict[str, str] = {}
+    for t in terms(text):
+        first.setdefault(t.text, text[t.start:t.end].lower())
+    return [first.get(s, s) for s in stems]
+
+
+def _content_key(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in terms(text) if t.text not in _STOP_TERMS)
+
+
+def _bridges(text: str, groups, acronyms: dict[str, str]) -> list[wq.Query]:
+    """Return phrase queries for the equivalents and acronyms of phrases found in `text`.
+
+    A phrase of an equivalents group (any language) or an acronym's long form that occurs in
+    the paragraph brings the group's other phrases (or the acronym, and back)."""
+    seq = _content_key(text)
+    joined = " " + " ".join(seq) + " "
+    found: list[str] = []
+    for group in groups:
+        keys = [_content_key(p) for p in group]
+        if any(k and f" {' '.join(k)} " in joined for k in keys):
+            found += [p for p, k in zip(group, keys) if k and f" {' '.join(k)} " not in joined]
+    for short, long in acronyms.items():
+        key = _content_key(long)
+        has_long = bool(key) and f" {' '.join(key)} " in joined
+        has_short = f" {normalize_word(short.lower())} " in joined
+        if has_long and not has_short:
+            found.append(short)
+        elif has_short and not has_long:
+            found.append(long)
+    queries = [_phrase(p) for p in dict.fromkeys(found)]
+    return [q for q in queries if q is not None]
+
+
+def _phrase(text: str) -> wq.Query | None:
+    ts = [t.text for t in terms(text)]
+    if not ts:
+        return None
+    return wq.Term(f.TEXT_FIELD, ts[0]) if len(ts) == 1 else wq.Phrase(f.TEXT_FIELD, ts)
+
+
+def _query_terms(q: wq.Query) -> list[str]:
+    return [q.text] if isinstance(q, wq.Term) else list(getattr(q, "words", []))
 
 
 def paragraph_terms(text: str, searcher: Searcher, table: DocTable, visible: np.ndarray,
@@ -133,14 +216,20 @@ def _passage_frequencies(searcher: Searcher, table: DocTable, visible: np.ndarra
     return int(seen.sum()) + int(visible.sum()), df
 
 
-def _like_query(weighted: list[tuple[str, float]]) -> wq.Query | None:
-    """Return the more-like-this query of weighted terms (text and title), or None."""
-    if not weighted:
+def _like_query(weighted: list[tuple[str, float]],
+                bridges: list[wq.Query] = ()) -> wq.Query | None:
+    """Return the more-like-this query of weighted terms (text and title) and the bridging
+    phrases, or None."""
+    if not weighted and not bridges:
         return None
-    top = weighted[0][1]
-    return wq.Or([wq.Term(field, term, boost=weight / top * scale)
-                  for term, weight in weighted
-                  for field, scale in ((f.TEXT_FIELD, 1.0), (f.TITLE, TITLE_WEIGHT))])
+    top = weighted[0][1] if weighted else 1.0
+    subs = [wq.Term(field, term, boost=weight / top * scale)
+            for term, weight in weighted
+            for field, scale in ((f.TEXT_FIELD, 1.0), (f.TITLE, TITLE_WEIGHT))]
+    for q in bridges:
+        q.boost = BRIDGE_BOOST
+        subs.append(q)
+    return wq.Or(subs)
 
 
 def _filtered(q: wq.Query, req: PrecedentRequest) -> wq.Query:
@@ -153,7 +242,7 @@ def _filtered(q: wq.Query, req: PrecedentRequest) -> wq.Query:
     return wq.And(parts)
 
 
-def _hit(p: StoredPassage, score: float, wanted: set[str]) -> PrecedentHit:
+def _hit(p: StoredPassage, score: float, wanted: set[str], more: int = 0) -> PrecedentHit:
     frags = fragments(p.text, wanted)
     best = strongest(p.statements)
     cite = passage_citation(p)
@@ -162,4 +251,5 @@ def _hit(p: StoredPassage, score: float, wanted: set[str]) -> PrecedentHit:
         date=p.doc.meta.date, type=p.doc.doc_type, text=p.text, html=to_html(frags),
         section=p.section, page=p.page, kind=best.kind if best else None,
         actor=best.actor if best else None, score=round(float(score), 3),
-        marking=p.doc.meta.marking.name, url=cite.url, citation=cite.text, fragments=frags)
+        marking=p.doc.meta.marking.name, url=cite.url, citation=cite.text, fragments=frags,
+        more=more)

@@ -32,6 +32,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     expand: bool = True
+    undated: bool = False          # date filters also keep documents without a date
 
     @classmethod
     def from_args(cls, args: Mapping[str, Sequence[str]], taxonomy: Taxonomy,
@@ -51,9 +52,11 @@ class SearchRequest:
         sort = first_value(args, "sort") or ("relevance" if text.strip() else "newest")
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        return cls(text=text, filters=filters, date_from=date_arg(args, "from"),
-                   date_to=date_arg(args, "to"), sort=sort, page=page, per_page=size,
-                   expand=first_value(args, "expand") not in ("0", "off", "false"))
+        date_from, date_to = date_range(args)
+        return cls(text=text, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
+                   page=page, per_page=size,
+                   expand=first_value(args, "expand") not in ("0", "off", "false"),
+                   undated=first_value(args, "undated") in ("1", "on", "true"))
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """Return the selected values of `facet`."""
@@ -68,6 +71,8 @@ class SearchRequest:
             out.append(("sort", self.sort))
         if not self.expand:
             out.append(("expand", "0"))
+        if self.undated and (self.date_from or self.date_to):
+            out.append(("undated", "1"))
         if self.per_page != DEFAULT_PER_PAGE:
             out.append(("per_page", str(self.per_page)))
         if self.page != 1:
@@ -94,6 +99,10 @@ class SearchRequest:
     def without_expansion(self) -> "SearchRequest":
         """Return this request with acronym and equivalent expansion switched off."""
         return dataclasses.replace(self, expand=False, page=1)
+
+    def with_undated(self) -> "SearchRequest":
+        """Return this request also keeping undated documents under its date filters."""
+        return dataclasses.replace(self, undated=True, page=1)
 
     def with_text(self, text: str) -> "SearchRequest":
         """Return this request with other query text, on page 1."""
@@ -128,6 +137,20 @@ def date_arg(args: Mapping[str, Sequence[str]], name: str) -> str | None:
     if not _DATE.match(raw):
         raise QueryError(f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {raw[:20]!r}")
     return raw
+
+
+def check_period(date_from: str | None, date_to: str | None) -> None:
+    """Raise QueryError when the period ends before it starts."""
+    if date_from and date_to and date_to < date_from[:len(date_to)]:
+        raise QueryError(f"the period ends ({date_to}) before it starts ({date_from}): "
+                         f"swap the dates (from {date_to} to {date_from})")
+
+
+def date_range(args: Mapping[str, Sequence[str]]) -> tuple[str | None, str | None]:
+    """Return the `from` and `to` dates; raise QueryError when `to` is before `from`."""
+    date_from, date_to = date_arg(args, "from"), date_arg(args, "to")
+    check_period(date_from, date_to)
+    return date_from, date_to
 
 
 def _values(args: Mapping[str, Sequence[str]], facet: str, taxonomy: Taxonomy) -> tuple[str, ...]:

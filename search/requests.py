@@ -18,6 +18,7 @@ MAX_QUERY_CHARS = 1000
 MAX_TEXT_CHARS = 6000
 VIEWS = ("ranked", "timeline")
 LEDGER_KINDS = ("commitment", "decision")
+LEDGER_SORTS = ("date", "kind", "actor", "due", "source")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 Args = Mapping[str, Sequence[str]]
@@ -36,7 +37,8 @@ class PrecedentRequest:
     date_from: str | None = None
     date_to: str | None = None
     view: str = "ranked"
-    limit: int = DEFAULT_LIMIT
+    limit: int = DEFAULT_LIMIT         # documents per page
+    page: int = 1
 
     @classmethod
     def from_args(cls, args: Args, taxonomy: Taxonomy) -> "PrecedentRequest":
@@ -52,7 +54,7 @@ class PrecedentRequest:
                    kind=_choice(args, "kind", STATEMENT_KINDS, "statement kind"),
                    type=_choice(args, "type", DOC_TYPES, "document type"),
                    date_from=date_from, date_to=date_to, view=view,
-                   limit=_limit(args))
+                   limit=(limit := _limit(args)), page=_page(args, limit))
 
     @property
     def is_empty(self) -> bool:
@@ -65,6 +67,10 @@ class PrecedentRequest:
         pairs += [(k, v) for k in ("loe", "principle", "kind", "type") for v in getattr(self, k)]
         pairs += [("from", self.date_from or ""), ("to", self.date_to or ""),
                   ("view", self.view)]
+        if self.limit != DEFAULT_LIMIT:
+            pairs.append(("limit", str(self.limit)))
+        changes.setdefault("page", str(self.page) if self.page != 1 else "")
+        pairs.append(("page", ""))
         merged = [(k, changes.pop(k) if k in changes else v) for k, v in pairs]
         return urlencode([(k, v) for k, v in merged + list(changes.items()) if v])
 
@@ -80,25 +86,61 @@ class LedgerRequest:
     type: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    q: str = ""                        # keywords the statements (and their passages) hold
+    sort: str = "date"                 # a LEDGER_SORTS column; "-" first: descending
+    as_of: str = ""                    # ISO date: commitments due before it are past due
 
     @classmethod
-    def from_args(cls, args: Args, taxonomy: Taxonomy) -> "LedgerRequest":
+    def from_args(cls, args: Args, taxonomy: Taxonomy, today: str = "") -> "LedgerRequest":
         """Return the request for URL query pairs; raise QueryError saying what to fix."""
         date_from, date_to = date_arg(args, "from"), date_arg(args, "to")
         check_period(date_from, date_to)
+        sort = first_value(args, "sort") or "date"
+        if sort.lstrip("-") not in LEDGER_SORTS:
+            raise QueryError(f"unknown sort {sort[:20]!r}: use one of {', '.join(LEDGER_SORTS)}"
+                             " (with a leading - for descending)")
         return cls(kind=_choice(args, "kind", LEDGER_KINDS, "ledger kind") or LEDGER_KINDS,
                    loe=_tags(args, "loe", taxonomy), principle=_tags(args, "principle", taxonomy),
                    actor=_choice(args, "actor", ACTORS, "actor"),
                    type=_choice(args, "type", DOC_TYPES, "document type"),
-                   date_from=date_from, date_to=date_to)
+                   date_from=date_from, date_to=date_to, q=_text(args, "q", MAX_QUERY_CHARS),
+                   sort=sort, as_of=today)
 
-    def query_string(self) -> str:
-        """Return the URL query string of this request (for the CSV link)."""
-        pairs = [(k, v) for k in ("loe", "principle", "actor", "type") for v in getattr(self, k)]
+    def pairs(self, sort: bool = True) -> list[tuple[str, str]]:
+        """Return the request as URL query pairs (defaults left out)."""
+        pairs = [("q", self.q)] if self.q.strip() else []
+        pairs += [(k, v) for k in ("loe", "principle", "actor", "type") for v in getattr(self, k)]
         if self.kind != LEDGER_KINDS:
             pairs += [("kind", v) for v in self.kind]
         pairs += [(k, v) for k, v in (("from", self.date_from), ("to", self.date_to)) if v]
-        return urlencode(pairs)
+        if sort and self.sort != "date":
+            pairs.append(("sort", self.sort))
+        return pairs
+
+    def query_string(self) -> str:
+        """Return the URL query string of this request (for the CSV link)."""
+        return urlencode(self.pairs())
+
+    def sorted_by(self, column: str) -> str:
+        """Return the query string sorting by `column`: ascending, or descending when the
+        ledger is already sorted ascending by it."""
+        sort = f"-{column}" if self.sort == column else column
+        return urlencode(self.pairs(sort=False) + ([("sort", sort)] if sort != "date" else []))
+
+    def chips(self, taxonomy: Taxonomy) -> tuple[tuple[str, str, str], ...]:
+        """Return the active filters as (name, value label, query string without it)."""
+        out = []
+        pairs = self.pairs()
+        labels = {"q": "Keywords", "loe": "Line of effort", "principle": "Principle",
+                  "actor": "Actor", "type": "Document type", "kind": "Kind", "from": "From",
+                  "to": "To"}
+        for i, (k, v) in enumerate(pairs):
+            if k == "sort":
+                continue
+            shown = taxonomy.label(k, v) if k in ("loe", "principle", "type") else v
+            rest = pairs[:i] + pairs[i + 1:]
+            out.append((labels[k], shown, urlencode(rest)))
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +202,21 @@ def _limit(args: Args) -> int:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw[:4]) <= MAX_LIMIT:
         raise QueryError(f"limit must be a whole number between 1 and {MAX_LIMIT}")
+    return int(raw)
+
+
+MAX_PRECEDENT_DEPTH = 1000
+
+
+def _page(args: Args, per_page: int) -> int:
+    raw = (first_value(args, "page") or "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        raise QueryError("page must be a whole number of at least 1")
+    if int(raw) * per_page > MAX_PRECEDENT_DEPTH:
+        raise QueryError(f"page {raw} is too deep: precedents stop at {MAX_PRECEDENT_DEPTH}; "
+                         "narrow them with filters or dates")
     return int(raw)
 
 

@@ -86,3 +86,5 @@ class SearchResults:
     chips: tuple[Chip, ...]
     took_ms: float
     is_browse: bool
+    undated: int = 0                          # matching documents the date filters left out
+    undated_query_string: str | None = None   # the same search keeping undated documents

@@ -1,6 +1,7 @@
 """The search flow: parse, match and rank documents, count facets, build the page of hits."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -51,14 +52,19 @@ def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Tax
     check = deadline.check if deadline is not None else lambda: None
     table, s = r.table, r.searcher
     visible = table.visible(clearance)
-    base = visible & table.in_dates(req.date_from, req.date_to)
+    dated = table.in_dates(req.date_from, req.date_to)
+    has_dates = bool(req.date_from or req.date_to)
+    undated = visible & (table.dates == "") if has_dates else np.zeros(len(table.docs), bool)
+    base = visible & (dated | undated) if req.undated else visible & dated
     match = match_query(s, table, req, taxonomy, glossary, base, deadline, visible)
     if match is not None:
         base &= match.docs
+        undated &= match.docs
     check()
     facets = facet_counts(table, base, req, taxonomy)
     final = apply_selections(base, selection_masks(table, req))
     total = int(final.sum())
+    left_out = 0 if req.undated else int(apply_selections(undated, selection_masks(table, req)).sum())
     check()
     hits = _page(s, table, req, match, final)
     suggestion = None
@@ -70,7 +76,9 @@ def run_search(r: Reading, req: SearchRequest, clearance: Marking, taxonomy: Tax
         suggestion=suggestion,
         suggestion_query_string=req.with_text(suggestion).query_string() if suggestion else None,
         expanded=match.expanded if match else (), chips=chips(req, taxonomy),
-        took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=match is None)
+        took_ms=round((time.perf_counter() - started) * 1000, 1), is_browse=match is None,
+        undated=left_out,
+        undated_query_string=req.with_undated().query_string() if left_out else None)
 
 
 def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxonomy,
@@ -84,11 +92,38 @@ def match_query(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxo
 
     Plain words must all occur somewhere in a document (not in one passage); when that
     finds fewer than FEW_RESULTS visible documents, documents holding at least half of the
-    typed words are added, ranked lower.
+    typed words are added, ranked lower. Expansion (acronyms, equivalents) only adds
+    documents: whatever the typed words match alone is always matched too.
     """
     if not req.text.strip():
         return None
-    acronyms = {e.short: e.long for e in glossary} if req.expand else {}
+    match = _match_text(s, table, req, taxonomy, glossary, base, deadline, visible)
+    if not (req.expand and match.expanded):
+        return match
+    typed = _match_text(s, table, req.without_expansion(), taxonomy, (), base, deadline, visible)
+    return Match(dataclasses.replace(match.parsed, highlight=match.parsed.highlight
+                                     | typed.parsed.highlight),
+                 match.docs | typed.docs, _after(match, typed),
+                 wq.Or([match.passage_query, typed.passage_query]), match.expanded)
+
+
+def _after(match: Match, typed: Match) -> np.ndarray:
+    """Return the expanded match's scores, with documents only the typed words found ranked
+    after all of them (in their own order): expansion adds, and does not reshuffle."""
+    extra = typed.docs & ~match.docs
+    if not extra.any():
+        return match.score
+    floor = float(match.score[match.docs].min()) if match.docs.any() else 1.0
+    top = float(typed.score[extra].max()) or 1.0
+    return np.where(match.docs, match.score,
+                    np.where(extra, 0.5 * floor * typed.score / top, 0.0))
+
+
+def _match_text(s: Searcher, table: DocTable, req: SearchRequest, taxonomy: Taxonomy,
+                glossary: tuple[GlossaryEntry, ...], base: np.ndarray,
+                deadline: Deadline | None = None, visible: np.ndarray | None = None) -> Match:
+    """Return what the request's text matches, with the expansion `req` asks for."""
+    acronyms = {e.short: e.long for e in glossary if e.supported} if req.expand else {}
     parsed = parse_query(req.text, _validator(taxonomy), acronyms,
                          taxonomy.equivalents if req.expand else ())
     if parsed.query is None:

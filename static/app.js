@@ -3,16 +3,27 @@
   "use strict";
   var root = document.documentElement;
   root.classList.add("js");
+  var FOCUS_KEY = "kb-refocus";
+
 
   // Facet checkboxes: go straight to the URL computed on the server for that toggle.
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches && el.matches(".facet__value input[type=checkbox][data-href]")) {
+      // The page reloads: remember the control so focus comes back to it, not to the top.
+      try {
+        sessionStorage.setItem(FOCUS_KEY, JSON.stringify({name: el.name, value: el.value}));
+      } catch (e) { /* storage off: focus starts at the top */ }
       window.location.assign(el.getAttribute("data-href"));
     } else if (el.id === "sort-select" && el.form) {
       el.form.submit();
     }
   });
+
+  // On a phone the reviewer filters start folded, so the results are on the first screen.
+  if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+    document.querySelectorAll("details[data-filters]").forEach(function (d) { d.open = false; });
+  }
 
   // Coming back through history (bfcache) must show the state of that URL, not the
   // checkbox the user ticked just before leaving.
@@ -47,4 +58,19 @@
     var sync = function () { if (wide.matches) panel.open = true; };
     if (wide.addEventListener) wide.addEventListener("change", sync);
   }
+
+  // After a facet toggle reloaded the page, put keyboard focus back on that control.
+  try {
+    var wanted = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
+    sessionStorage.removeItem(FOCUS_KEY);
+    if (wanted && window.CSS && CSS.escape) {
+      var box = document.querySelector(".facet__value input[type=checkbox][name=\"" +
+        CSS.escape(wanted.name) + "\"][value=\"" + CSS.escape(wanted.value) + "\"]");
+      if (box) {
+        var fold = box.closest("details");
+        if (fold) fold.open = true;           // a phone's folded panel opens to show it
+        box.focus();
+      }
+    }
+  } catch (e) { /* storage off or bad value: nothing to restore */ }
 })();

@@ -69,7 +69,7 @@ def test_brief_for_one_line_of_effort_prints_marked_and_downloads_as_docx(page):
         box.uncheck()
     page.check('#brief-form input[value="resource-management"]')
     page.fill('#brief-form input[name="from"]', "2017")
-    page.locator("#brief-form button[type=submit]").click()
+    page.locator("#brief-make").click()
     page.wait_for_url("**loe=resource-management*")
     assert query_of(page.url)["loe"] == ["resource-management"]
     assert page.locator("[data-brief-section]").count() == 1

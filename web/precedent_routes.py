@@ -24,22 +24,22 @@ def register_precedent_routes(app: Flask, clearance: Clearance) -> None:
         req = PrecedentRequest.from_args(query_args(), taxonomy)
         results = None if req.is_empty else kb(app).precedents(req, clearance())
         return render_template("precedents.html", req=req, results=results, taxonomy=taxonomy,
-                               **choices)
+                               base_url=_base_url(), **choices)
 
     @app.get("/api/precedents")
     def precedents_api() -> Response:
         req = PrecedentRequest.from_args(query_args(), taxonomy)
-        return jsonify(kb(app).precedents(req, clearance()).to_json())
+        return jsonify(kb(app).precedents(req, clearance()).to_json(_base_url()))
 
     @app.get("/commitments")
     def commitments_page() -> str:
-        req = LedgerRequest.from_args(query_args(), taxonomy)
+        req = _ledger_request(taxonomy)
         return render_template("commitments.html", req=req, taxonomy=taxonomy,
                                ledger=kb(app).ledger(req, clearance()), **choices)
 
     @app.get("/commitments.csv")
     def commitments_csv() -> Response:
-        ledger = kb(app).ledger(LedgerRequest.from_args(query_args(), taxonomy), clearance())
+        ledger = kb(app).ledger(_ledger_request(taxonomy), clearance())
         return _download(ledger_csv(ledger, _base_url()), "text/csv", "commitments.csv")
 
     @app.get("/brief")
@@ -57,6 +57,10 @@ def register_precedent_routes(app: Flask, clearance: Clearance) -> None:
     def brief_word() -> Response:
         brief = kb(app).brief(_brief_request(taxonomy), clearance())
         return _download(brief_docx(brief, _base_url()), DOCX_MIMETYPE, "brief.docx")
+
+
+def _ledger_request(taxonomy: Taxonomy) -> LedgerRequest:
+    return LedgerRequest.from_args(query_args(), taxonomy, datetime.date.today().isoformat())
 
 
 def _brief_request(taxonomy: Taxonomy) -> BriefRequest:

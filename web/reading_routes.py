@@ -13,6 +13,11 @@ def register_reading_routes(app: Flask, clearance: Clearance) -> None:
     """Add the tag pages, reading lists and overview API; `clearance` is app.current_clearance."""
     taxonomy: Taxonomy = app.extensions["taxonomy"]
 
+    @app.get("/loe")
+    def loe_index_page() -> str:
+        return render_template("tags_index.html", overview=kb(app).home(clearance()),
+                               taxonomy=taxonomy)
+
     @app.get("/loe/<tag_id>")
     def loe_page(tag_id: str) -> str:
         page = kb(app).tag_page("loe", tag_id, clearance())
