@@ -16,7 +16,7 @@ import click
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.build import BuildLocked, build_index
+from indexer.build import BuildLocked, BuildRefused, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.learning.bundle import attach_models
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
@@ -137,17 +137,19 @@ def _register_cli(app: Flask) -> None:
     @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                   default=None, help="Index folder (default: KB_INDEX_DIR or instance/index).")
     @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in.")
+    @click.option("--force", is_flag=True,
+                  help="Build even if the corpus folder is empty or missing, or if the build "
+                       "would remove or fail more than half of the indexed documents.")
     @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON line.")
-    def index_command(corpus: Path | None, index_dir: Path | None, rebuild: bool,
+    def index_command(corpus: Path | None, index_dir: Path | None, rebuild: bool, force: bool,
                       as_json: bool) -> None:
         """Index new and changed documents, remove deleted ones."""
         corpus = corpus or Path(app.config["CORPUS_DIR"])
         index_dir = index_dir or Path(app.config["INDEX_DIR"])
-        if not corpus.is_dir():
-            raise click.ClickException(f"corpus folder {corpus} does not exist")
         try:
-            report = _run_build(corpus, index_dir, app.extensions["taxonomy"], rebuild, as_json)
-        except BuildLocked as exc:
+            report = _run_build(corpus, index_dir, app.extensions["taxonomy"], rebuild, as_json,
+                                force)
+        except (BuildLocked, BuildRefused) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(json.dumps(report_json(report)) if as_json else report_text(report))
 
@@ -169,12 +171,13 @@ def _register_cli(app: Flask) -> None:
 
 
 def _run_build(corpus: Path, index_dir: Path, taxonomy: Taxonomy, rebuild: bool,
-               quiet: bool) -> BuildReport:
+               quiet: bool, force: bool = False) -> BuildReport:
     """Run the build with a progress bar when attached to a terminal."""
     if quiet or not sys.stdout.isatty():
-        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild)
+        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, force=force)
     with click.progressbar(length=1, label="Indexing") as bar:
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
-        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, progress=progress)
+        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, progress=progress,
+                           force=force)

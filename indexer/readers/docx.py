@@ -16,7 +16,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from indexer.errors import ReadError
-from indexer.readers.common import MAX_FILE_BYTES, BlockBuilder, check_size, one_line
+from indexer.readers.common import (MAX_FILE_BYTES, BlockBuilder, check_size, one_line,
+                                    parser_call)
 from indexer.readers.document import build_document
 from indexer.readers.hints import Hints, file_date, sensible_author, sensible_title
 from indexer.records import Block, SourceDocument
@@ -166,9 +167,10 @@ def read_docx(path: Path, corpus_dir: Path) -> SourceDocument:
     check_size(path, MAX_FILE_BYTES)
     has_core = _check_docx_zip(path)
     try:
-        document = docx.Document(str(path))
-        blocks = _docx_blocks(document)
-        hints = _docx_hints(document) if has_core else Hints()
+        with parser_call("python-docx", path.name):
+            document = docx.Document(str(path))
+            blocks = _docx_blocks(document)
+            hints = _docx_hints(document) if has_core else Hints()
     except _DOCX_ERRORS as exc:
         raise ReadError(f"cannot read .docx: {one_line(exc)}") from None
     return build_document(path, corpus_dir, "docx", blocks, hints=hints)
