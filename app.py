@@ -20,7 +20,8 @@ from indexer.build import BuildLocked, BuildRefused, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.learning.bundle import attach_models
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy
-from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
+from search.errors import IndexBusy, IndexDamaged, IndexMissing, NotFound, QueryError
+from search.engine import BUSY_MESSAGE
 from search.kb import KnowledgeBase
 from web.account_routes import register_account_routes
 from web.auth import init_access, note_not_found, viewer
@@ -103,9 +104,16 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(IndexDamaged)
     def index_damaged(exc: IndexDamaged):
-        app.extensions["index_recovery"].request(str(exc))   # a no-op while one runs
+        # a no-op while one runs here; one at a time across processes (web/recovery.py)
+        app.extensions["index_recovery"].request(str(exc), exc.generation)
         response, status = answer(503, REBUILDING_MESSAGE)
         return response, status, {"Retry-After": "60"}
+
+    @app.errorhandler(IndexBusy)
+    def index_busy(exc: IndexBusy):
+        log.warning("index busy on %s: %s", request.path, exc)     # not damage: no rebuild
+        response, status = answer(503, BUSY_MESSAGE)
+        return response, status, {"Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

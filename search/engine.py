@@ -13,7 +13,9 @@ previous one, so nobody waits for a reload after an upload. Reloads read only ne
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
+import logging
 import pickle
 import struct
 import threading
@@ -30,7 +32,7 @@ from whoosh.searching import Searcher
 from indexer import schema as f
 from search.corrections import CorrectionStore, DocOverlay
 from search.doctable import DocTable, PostingsCache, SegmentParts, load_doc_table
-from search.errors import IndexDamaged, IndexMissing
+from search.errors import IndexBusy, IndexDamaged, IndexMissing
 from search.spelling import Vocabulary
 
 BUILD_HINT = "flask --app app index"
@@ -38,6 +40,11 @@ BUILD_HINT = "flask --app app index"
 # Exception, or silently missing data) is caught earlier by the integrity record's sizes.
 DAMAGE_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, EmptyIndexError,
                  FileFormatError)
+# OSErrors that say something about the process or the machine, never about the files.
+BUSY_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EINTR})
+BUSY_MESSAGE = "the server is busy; try again in a few seconds"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,33 +135,51 @@ class Engine:
         """Yield a Reading; its searcher serves only this block (then other requests).
 
         Raises IndexDamaged when the live generation's files are missing, truncated or
-        unreadable (checked on every call: a few stat calls), IndexMissing if there is none.
+        unreadable (its integrity record is checked on every call: a few stat calls; any
+        other read error is damage only once `verify_generation` confirms it), IndexBusy for
+        a passing error (out of file handles or memory...), IndexMissing if there is none.
         """
-        ix, gen = self._index()
+        gen: Path | None = None
         try:
+            ix, gen = self._index()
             snap = self._snapshot(ix, gen, wait=False)
             searcher = snap.searchers.take()
-            damaged = False
+            failed = False
             try:
                 yield Reading(searcher, snap.table, snap.vocabulary)
             except DAMAGE_ERRORS:
-                damaged = True
+                failed = True
                 raise
             finally:            # refused queries, missing pages: the searcher is intact
-                snap.searchers.give(searcher, reusable=not damaged)
+                snap.searchers.give(searcher, reusable=not failed)
         except DAMAGE_ERRORS as exc:
-            if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
-                raise IndexMissing("the index was just replaced by a rebuild; try again") from exc
-            raise IndexDamaged(f"the index in {gen} cannot be read "
-                               f"({type(exc).__name__}: {str(exc)[:120]})") from exc
+            raise self._read_error(exc, gen) from exc
 
     def refresh(self) -> None:
         """Load the latest generation's table now (after a build), waiting for it."""
-        ix, gen = self._index()
+        gen: Path | None = None
         try:
+            ix, gen = self._index()
             self._snapshot(ix, gen, wait=True)
         except DAMAGE_ERRORS as exc:
-            raise IndexDamaged(f"the index in {gen} cannot be read ({type(exc).__name__})") from exc
+            raise self._read_error(exc, gen) from exc
+
+    def _read_error(self, exc: BaseException, gen: Path | None) -> IndexMissing:
+        """Return what a read error of generation `gen` means: busy, replaced or damaged."""
+        if _is_busy(exc) or gen is None:
+            return IndexBusy(f"{BUSY_MESSAGE} ({type(exc).__name__}: {str(exc)[:80]})")
+        if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
+            return IndexMissing("the index was just replaced by a rebuild; try again")
+        try:
+            problem = verify_generation(gen)
+        except OSError as again:                        # busy again: proves nothing
+            return IndexBusy(f"{BUSY_MESSAGE} ({type(again).__name__}: {str(again)[:80]})")
+        if problem is None:
+            log.warning("read error on %s not confirmed by a fresh check (not damage): %s: %s",
+                        gen.name, type(exc).__name__, exc)
+            return IndexBusy(f"the index could not be read just now; try again "
+                             f"({type(exc).__name__})")
+        return IndexDamaged(f"the index in {gen} cannot be read ({problem})", gen.name)
 
     def _index(self) -> tuple[whoosh_index.Index, Path]:
         gen = f.current_generation(self.index_dir)
@@ -162,7 +187,7 @@ class Engine:
             raise IndexMissing(f"no index in {self.index_dir}; build it with `{BUILD_HINT}`")
         damage = f.index_damage(gen)
         if damage:
-            raise IndexDamaged(f"the index in {gen} is damaged: {damage}")
+            raise IndexDamaged(f"the index in {gen} is damaged: {damage}", gen.name)
         with self._lock:
             if gen != self._gen or self._ix is None:
                 self._ix = self._open(gen)
@@ -174,11 +199,7 @@ class Engine:
         if version is None or version.schema != f.SCHEMA_VERSION:
             raise IndexMissing(f"the index in {self.index_dir} was built by another version; "
                                f"rebuild it with `{BUILD_HINT} --rebuild`")
-        try:
-            return whoosh_index.open_dir(str(gen))
-        except DAMAGE_ERRORS as exc:
-            raise IndexDamaged(f"the index in {gen} cannot be opened "
-                               f"({type(exc).__name__}: {str(exc)[:120]})") from exc
+        return whoosh_index.open_dir(str(gen))        # errors: classified by the caller
 
     def _snapshot(self, ix: whoosh_index.Index, gen: Path, wait: bool) -> _Snapshot:
         """Return the snapshot to read: the latest one, or - while another thread loads the
@@ -207,6 +228,7 @@ class Engine:
             self._loading.release()
 
     def _load(self, ix: whoosh_index.Index, gen: Path, overlay: DocOverlay | None) -> _Snapshot:
+        """Read generation `gen`'s latest commit into a new snapshot."""
         if self._current is None or self._current.folder != gen:    # a rebuilt folder
             self._parts.clear()
             self._segment_postings = PostingsCache()
@@ -221,3 +243,39 @@ class Engine:
         # garbage collection walks them all (~0.25 s at 10k documents) inside some request.
         gc.freeze()
         return snap
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """Return True for an OSError about the process or machine (EMFILE, ENOMEM...)."""
+    return isinstance(exc, OSError) and exc.errno in BUSY_ERRNOS
+
+
+def verify_generation(gen: Path) -> str | None:
+    """Return what is wrong with generation `gen` ("MAIN_x.pst is missing", "EOFError: ..."),
+    or None if its integrity record holds and a fresh searcher reads every segment.
+
+    A fresh searcher opens every segment's files anew (the failing one may hold a stale or
+    exhausted handle); it reads the document ids and one stored record per segment, which
+    touches the term tables, postings, columns and stored fields. A busy error (EMFILE...)
+    propagates: it proves nothing either way.
+    """
+    damage = f.index_damage(gen)
+    if damage:
+        return damage
+    try:
+        with whoosh_index.open_dir(str(gen)).searcher() as searcher:
+            ids = list(searcher.document_numbers(**{f.KIND: f.KIND_DOC}))
+            for leaf, offset in searcher.reader().leaf_readers():
+                count = leaf.doc_count_all()
+                if count:
+                    leaf.stored_fields(count - 1)
+                    if leaf.has_column(f.DOC_ID):
+                        column = leaf.column_reader(f.DOC_ID)
+                        for n in ids:
+                            if offset <= n < offset + count:
+                                column[n - offset]
+    except DAMAGE_ERRORS as exc:
+        if _is_busy(exc):
+            raise
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
+    return None

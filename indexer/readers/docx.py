@@ -166,11 +166,11 @@ def read_docx(path: Path, corpus_dir: Path) -> SourceDocument:
     """Return a .docx as a document: headings, paragraphs and table rows in document order."""
     check_size(path, MAX_FILE_BYTES)
     has_core = _check_docx_zip(path)
-    try:
-        with parser_call("python-docx", path.name):
+    with parser_call("python-docx", path.name):
+        try:
             document = docx.Document(str(path))
             blocks = _docx_blocks(document)
             hints = _docx_hints(document) if has_core else Hints()
-    except _DOCX_ERRORS as exc:
-        raise ReadError(f"cannot read .docx: {one_line(exc)}") from None
+        except _DOCX_ERRORS as exc:
+            raise ReadError(f"cannot read .docx: {one_line(exc)}") from None
     return build_document(path, corpus_dir, "docx", blocks, hints=hints)

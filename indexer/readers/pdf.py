@@ -46,16 +46,16 @@ def _opens_without_password(reader: PdfReader) -> bool:
 
 def _open_pdf(path: Path) -> PdfReader:
     """Return an opened, decrypted PdfReader; raise ReadError for locked or broken files."""
-    try:
-        with parser_call("pypdf", path.name):
+    with parser_call("pypdf", path.name):
+        try:
             reader = PdfReader(path, strict=False)
             if reader.is_encrypted:
                 if not _opens_without_password(reader):
                     raise ReadError("PDF is password-protected")
                 reader.decrypt("")
             pages = len(reader.pages)
-    except _PDF_ERRORS as exc:
-        raise ReadError(f"unreadable PDF: {one_line(exc)}") from None
+        except _PDF_ERRORS as exc:
+            raise ReadError(f"unreadable PDF: {one_line(exc)}") from None
     if pages > MAX_PDF_PAGES:
         raise ReadError(f"PDF has {pages} pages (limit {MAX_PDF_PAGES})")
     return reader
