@@ -167,13 +167,9 @@ def _is_damaged(gen: Path) -> bool:
 
 
 def _live_ids(gen: Path) -> set[str]:
-    """Return the ids of the documents a generation serves (from its manifest if it cannot
-    be read: it may be the damaged one being replaced)."""
-    try:
-        with whoosh_index.open_dir(gen).searcher() as s:
-            return _indexed_ids(s)
-    except DAMAGE_ERRORS:
-        return {k for k, v in read_manifest(gen / f.MANIFEST_FILE).items() if not v.failure}
+    """Return the ids of the documents a generation serves, from its manifest (written with
+    every build's commit; the index itself may be the damaged one being replaced)."""
+    return {k for k, v in read_manifest(gen / f.MANIFEST_FILE).items() if not v.failure}
 
 
 def _refuse_losses(lost: set[str], previous: set[str], force: bool) -> None:

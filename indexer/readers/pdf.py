@@ -7,9 +7,9 @@ import zlib
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf._encryption import AlgV4, AlgV5
 from pypdf.errors import PyPdfError
 
+from compat.pypdf import empty_user_password
 from indexer.errors import ReadError
 from indexer.readers.common import (MAX_FILE_BYTES, BlockBuilder, check_size, one_line,
                                     parser_call)
@@ -31,17 +31,9 @@ def _opens_without_password(reader: PdfReader) -> bool:
     """Return True if the empty string is the PDF's *user* password (viewers open it silently).
 
     pypdf's decrypt("") also succeeds on an empty *owner* password, which would open files
-    whose author set a user password; so the user password is checked on its own here.
+    whose author set a user password; the user password is checked on its own (compat/pypdf).
     """
-    enc = reader._encryption  # noqa: SLF001 - pypdf has no public API for this check
-    if enc is None:
-        return True
-    if enc.V <= 4:
-        key = AlgV4.verify_user_password(b"", enc.R, enc.Length, enc.values.O, enc.values.U,
-                                         enc.P, enc.id1_entry, enc.EncryptMetadata)
-    else:
-        key = AlgV5.verify_user_password(enc.R, b"", enc.values.U, enc.values.UE)
-    return bool(key)
+    return empty_user_password(reader)
 
 
 def _open_pdf(path: Path) -> PdfReader:
