@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import fcntl
 import logging
@@ -62,6 +63,9 @@ FRESH_NS = 2 * 10**9                # files modified this recently are re-checke
 # for most of these); integrity records catch what passes silently (see schema.py).
 DAMAGE_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError,
                  whoosh_index.EmptyIndexError, FileFormatError)
+
+# OSErrors about the process or machine (not the files): never a reason to rebuild.
+BUSY_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EINTR})
 
 Progress = Callable[[int, int], None]
 
@@ -161,6 +165,8 @@ def _is_damaged(gen: Path) -> bool:
         with whoosh_index.open_dir(gen).searcher() as s:
             _indexed_ids(s)
     except DAMAGE_ERRORS as exc:
+        if isinstance(exc, OSError) and exc.errno in BUSY_ERRNOS:
+            raise                   # out of file handles or memory: says nothing of the files
         log.warning("index generation %s cannot be read (%s): rebuilding", gen.name, exc)
         return True
     return False

@@ -2,12 +2,14 @@
 the index: the build stops with a clear message and CURRENT stays where it was."""
 from __future__ import annotations
 
+import errno
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import indexer.build as build
 import indexer.readers.document as document
 from indexer import schema as f
 from indexer.build import BuildRefused, build_index
@@ -144,3 +146,20 @@ def test_the_shipped_corpus_indexes_with_zero_failures(tmp_path, taxonomy):
     assert report.indexed == sum(1 for p in corpus.rglob("*") if p.is_file()
                                  and not p.name.startswith(".")
                                  and not p.name.endswith(".meta.yaml"))
+
+
+def test_running_out_of_file_handles_is_not_damage_that_triggers_a_rebuild(
+        indexed, corpus_copy, taxonomy, monkeypatch):
+    gen = f.current_generation(indexed)
+    real, calls = build._indexed_ids, []
+
+    def emfile_once(searcher):            # the damage check's read hits EMFILE
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.EMFILE, "Too many open files")
+        return real(searcher)
+
+    monkeypatch.setattr(build, "_indexed_ids", emfile_once)
+    with pytest.raises(OSError, match="Too many open files"):
+        build_index(corpus_copy, indexed, taxonomy)
+    assert f.current_generation(indexed) == gen
