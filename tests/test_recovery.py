@@ -190,3 +190,18 @@ def test_locked_builds_are_retried_on_the_injected_clock(indexed, corpus_copy, t
                              sleep=pauses.append)
     assert recovery.recover(None) == "rebuilt"
     assert pauses == [7.0, 7.0] and recovery.last_report == report
+
+
+def test_a_refused_upload_build_fails_the_uploads_with_the_reason(indexed, corpus_copy,
+                                                                  tmp_path, monkeypatch):
+    app = _app(indexed, corpus_copy, tmp_path)
+    queue = app.extensions["index_queue"]
+    uploads = app.extensions["stores"].uploads
+    uploads.add("u1", "note.md", "uploads/note.md", "uploads/note.md", Marking.INTERNAL, "ed")
+    monkeypatch.setattr("web.indexing.build_in_child",
+                        lambda *a, **k: ("refused", "the corpus folder x is empty: nothing was "
+                                                    "changed"))
+    queue.request()
+    assert queue.wait_idle(30)
+    [rec] = uploads.recent()
+    assert rec.status == "failed" and "is empty" in rec.reason
