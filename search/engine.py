@@ -167,9 +167,9 @@ class Engine:
         """Return what a read error of generation `gen` means: busy, replaced or damaged."""
         if _is_busy(exc) or gen is None:
             return IndexBusy(f"{BUSY_MESSAGE} ({type(exc).__name__}: {str(exc)[:80]})")
-        if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
-            return IndexMissing("the index was just replaced by a rebuild; try again")
         try:
+            if gen != f.current_generation(self.index_dir):    # replaced meanwhile: not damage
+                return IndexMissing("the index was just replaced by a rebuild; try again")
             problem = verify_generation(gen)
         except OSError as again:                        # busy again: proves nothing
             return IndexBusy(f"{BUSY_MESSAGE} ({type(again).__name__}: {str(again)[:80]})")
