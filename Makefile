@@ -1,10 +1,11 @@
-# Quick start: `make run` (index corpus/ and serve on http://127.0.0.1:5000), `make test`.
+# Quick start: `make run` (index corpus/ and serve on http://127.0.0.1:5000), `make test`
+# (the fast suite), `make test-all` (+ slow end-to-end and browser tests: what CI runs).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index serve bench clean
+.PHONY: run test test-all index serve bench clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,7 +22,10 @@ serve: index
 	$(BIN)/flask --app app serve --host $${KB_HOST:-127.0.0.1} --port 5000 --threads 8
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow and not browser" --durations=5
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q --durations=10
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

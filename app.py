@@ -16,12 +16,13 @@ import click
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.build import BuildLocked, build_index
+from indexer.build import BuildLocked, BuildRefused, build_index
 from indexer.records import BuildReport, Marking, Taxonomy
 from indexer.learning.bundle import attach_models
 from indexer.learning.modelfile import ModelError
 from indexer.taxonomy import load_taxonomy
-from search.errors import IndexDamaged, IndexMissing, NotFound, QueryError
+from search.engine import BUSY_MESSAGE
+from search.errors import IndexBusy, IndexDamaged, IndexMissing, NotFound, QueryError
 from search.kb import KnowledgeBase
 from web.account_routes import register_account_routes
 from web.auth import init_access, note_not_found, viewer
@@ -106,9 +107,16 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(IndexDamaged)
     def index_damaged(exc: IndexDamaged):
-        app.extensions["index_recovery"].request(str(exc))   # a no-op while one runs
+        # a no-op while one runs here; one at a time across processes (web/recovery.py)
+        app.extensions["index_recovery"].request(str(exc), exc.generation)
         response, status = answer(503, REBUILDING_MESSAGE)
         return response, status, {"Retry-After": "60"}
+
+    @app.errorhandler(IndexBusy)
+    def index_busy(exc: IndexBusy):
+        log.warning("index busy on %s: %s", request.path, exc)     # not damage: no rebuild
+        response, status = answer(503, BUSY_MESSAGE)
+        return response, status, {"Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -152,17 +160,19 @@ def _register_cli(app: Flask) -> None:
     @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                   default=None, help="Index folder (default: KB_INDEX_DIR or instance/index).")
     @click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in.")
+    @click.option("--force", is_flag=True,
+                  help="Build even if the corpus folder is empty or missing, or if the build "
+                       "would remove or fail more than half of the indexed documents.")
     @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON line.")
-    def index_command(corpus: Path | None, index_dir: Path | None, rebuild: bool,
+    def index_command(corpus: Path | None, index_dir: Path | None, rebuild: bool, force: bool,
                       as_json: bool) -> None:
         """Index new and changed documents, remove deleted ones."""
         corpus = corpus or Path(app.config["CORPUS_DIR"])
         index_dir = index_dir or Path(app.config["INDEX_DIR"])
-        if not corpus.is_dir():
-            raise click.ClickException(f"corpus folder {corpus} does not exist")
         try:
-            report = _run_build(corpus, index_dir, app.extensions["taxonomy"], rebuild, as_json)
-        except BuildLocked as exc:
+            report = _run_build(corpus, index_dir, app.extensions["taxonomy"], rebuild, as_json,
+                                force)
+        except (BuildLocked, BuildRefused) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(json.dumps(report_json(report)) if as_json else report_text(report))
 
@@ -184,12 +194,13 @@ def _register_cli(app: Flask) -> None:
 
 
 def _run_build(corpus: Path, index_dir: Path, taxonomy: Taxonomy, rebuild: bool,
-               quiet: bool) -> BuildReport:
+               quiet: bool, force: bool = False) -> BuildReport:
     """Run the build with a progress bar when attached to a terminal."""
     if quiet or not sys.stdout.isatty():
-        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild)
+        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, force=force)
     with click.progressbar(length=1, label="Indexing") as bar:
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
-        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, progress=progress)
+        return build_index(corpus, index_dir, taxonomy, rebuild=rebuild, progress=progress,
+                           force=force)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import hashlib
 import fcntl
 import logging
@@ -34,7 +35,7 @@ from indexer import schema as f
 from indexer.records import BuildReport, Failure, Taxonomy, WriterInput
 from indexer.segments import SegmentFlushWriter
 from indexer.storage import GracefulStorage
-from indexer.scan import (CorpusFile, ManifestEntry, read_manifest, scan_corpus,
+from indexer.scan import (CorpusFile, ManifestEntry, ScanResult, read_manifest, scan_corpus,
                           write_manifest)
 from indexer.worker import init_worker, parse_in_worker
 
@@ -63,11 +64,26 @@ FRESH_NS = 2 * 10**9                # files modified this recently are re-checke
 DAMAGE_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError,
                  whoosh_index.EmptyIndexError, FileFormatError)
 
+# OSErrors about the process or machine (not the files): never a reason to rebuild.
+BUSY_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EINTR})
+
 Progress = Callable[[int, int], None]
 
 
 class BuildLocked(Exception):
     """Another build holds the index's build lock."""
+
+
+class BuildRefused(Exception):
+    """The build would empty the index or drop most of it; nothing was changed.
+
+    Raised for a missing or empty corpus folder (an unmounted share looks like one) and for
+    a build that would remove or fail more than half of the documents indexed now (a bug
+    or a library upgrade failing every file). `force=True` (`--force`) builds anyway.
+    """
+
+
+FORCE_HINT = "run `flask --app app index --force` if this is what you want"
 
 
 @dataclass
@@ -81,6 +97,8 @@ class _Tally:
     passages: int = 0
     failed: list[Failure] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)     # ids of documents written
+    dropped: set[str] = field(default_factory=set)     # ids of indexed documents removed
 
 
 @dataclass(frozen=True)
@@ -94,26 +112,39 @@ class _Limits:
 def build_index(corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy, *, rebuild: bool = False,
                 workers: int = 2, progress: Progress | None = None,
                 file_timeout_s: float = FILE_TIMEOUT_S,
-                memory_bytes: int = WORKER_MEMORY_BYTES) -> BuildReport:
+                memory_bytes: int = WORKER_MEMORY_BYTES, force: bool = False) -> BuildReport:
     """Index `corpus_dir` into `index_dir` and return what happened.
 
     Only new and changed files are parsed; files gone from the corpus are removed. A full
     rebuild happens when asked, when there is no index yet, when the index was built
     with another schema or taxonomy, or when the live generation is damaged (missing or
-    truncated files). Raises BuildLocked if another build is running.
+    truncated files). Raises BuildLocked if another build is running, and BuildRefused
+    (nothing changed) for a missing or empty corpus folder or a build that would remove or
+    fail more than half of the indexed documents, unless `force`. Any error other than a
+    file's expected failure (a bug) propagates, with CURRENT and the live generation as
+    they were.
     """
     started = time.monotonic()
     index_dir.mkdir(parents=True, exist_ok=True)
     limits = _Limits(file_timeout_s, memory_bytes)
+    if not corpus_dir.is_dir() and not force:
+        raise BuildRefused(f"the corpus folder {corpus_dir} does not exist (not mounted?): "
+                           f"nothing was changed; {FORCE_HINT} (it empties the index)")
     with _build_lock(index_dir):
         version = f.IndexVersion(f.SCHEMA_VERSION, f.LANGUAGES, taxonomy.digest)
         gen = f.current_generation(index_dir)
         _remove_unfinished_generations(index_dir, gen)
         full = (rebuild or gen is None or f.read_version(gen) != version
                 or _is_damaged(gen))
+        previous = _live_ids(gen) if full and gen is not None else None
         target = _new_generation(index_dir) if full else gen
-        tally = _update(corpus_dir, target, taxonomy, workers, progress, fresh=full,
-                        limits=limits)
+        try:
+            tally = _update(corpus_dir, target, taxonomy, workers, progress, fresh=full,
+                            limits=limits, previous=previous, force=force)
+        except BaseException:
+            if full:        # never versioned, never live: nothing may read it
+                shutil.rmtree(target, ignore_errors=True)
+            raise
         if full:
             f.write_version(target, version)
             _swap_pointer(index_dir, target)
@@ -134,25 +165,54 @@ def _is_damaged(gen: Path) -> bool:
         with whoosh_index.open_dir(gen).searcher() as s:
             _indexed_ids(s)
     except DAMAGE_ERRORS as exc:
+        if isinstance(exc, OSError) and exc.errno in BUSY_ERRNOS:
+            raise                   # out of file handles or memory: says nothing of the files
         log.warning("index generation %s cannot be read (%s): rebuilding", gen.name, exc)
         return True
     return False
 
 
+def _live_ids(gen: Path) -> set[str]:
+    """Return the ids of the documents a generation serves, from its manifest (written with
+    every build's commit; the index itself may be the damaged one being replaced)."""
+    return {k for k, v in read_manifest(gen / f.MANIFEST_FILE).items() if not v.failure}
+
+
+def _refuse_losses(lost: set[str], previous: set[str], force: bool) -> None:
+    """Raise BuildRefused if the build would drop more than half of `previous`."""
+    if force or not previous or 2 * len(lost) <= len(previous):
+        return
+    raise BuildRefused(f"this build would remove or fail {len(lost)} of the {len(previous)} "
+                       f"indexed documents (e.g. {', '.join(sorted(lost)[:3])}): nothing was "
+                       f"changed. Check the build's errors or the corpus folder; {FORCE_HINT}")
+
+
 def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
-            progress: Progress | None, fresh: bool, limits: _Limits) -> _Tally:
-    """Bring the generation folder `gen` in line with the corpus; return the counts."""
+            progress: Progress | None, fresh: bool, limits: _Limits,
+            previous: set[str] | None = None, force: bool = False) -> _Tally:
+    """Bring the generation folder `gen` in line with the corpus; return the counts.
+
+    `previous` (a fresh generation's) or the ids `gen` holds (an update's) are the
+    documents indexed now: before committing, the build is refused if it would lose more
+    than half of them (unless `force`).
+    """
     fresh_before = time.time_ns() - FRESH_NS
+    scan = scan_corpus(corpus_dir) if corpus_dir.is_dir() else ScanResult((), ())
+    if not scan.files and not scan.refused and not force:
+        raise BuildRefused(f"the corpus folder {corpus_dir} is empty (not mounted?): nothing "
+                           f"was changed; {FORCE_HINT} (it empties the index)")
     ix = (whoosh_index.create_in(gen, f.build_schema()) if fresh
           else GracefulStorage(gen).open_index())    # merged-away files outlive readers
-    scan = scan_corpus(corpus_dir)
     manifest = {} if fresh else read_manifest(gen / f.MANIFEST_FILE)
     with ix.searcher() as s:
         indexed_ids = _indexed_ids(s)
+    if previous is None:
+        previous = set() if fresh else indexed_ids
     tally = _Tally(failed=list(scan.refused), vocabulary=set() if fresh else _read_vocabulary(gen))
     current = {c.doc_id: c for c in scan.files}
     todo = [c for c in scan.files if _needs_parse(c, manifest, indexed_ids, tally, fresh_before)]
     gone = sorted(indexed_ids - current.keys())
+    _refuse_losses(set(gone), previous, force)       # before parsing anything
     new_manifest = {k: v for k, v in manifest.items() if k in current}
     if todo or gone:
         writer = _writer(ix)
@@ -161,11 +221,14 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
                 writer.delete_by_term(f.DOC_ID, doc_id)
                 new_manifest.pop(doc_id, None)
                 tally.removed += 1
+                tally.dropped.add(doc_id)
             for c, result in _parse_all(todo, corpus_dir, taxonomy, workers, progress, limits):
                 _apply(writer, c, result, indexed_ids, new_manifest, tally, fresh_before)
                 if writer.doc_count() >= SEGMENT_RECORDS:
                     writer.commit(merge=False)
                     writer = _writer(ix)
+            _refuse_losses(previous - tally.written if fresh else tally.dropped, previous,
+                           force)
         except BaseException:
             writer.cancel()
             raise
@@ -173,6 +236,8 @@ def _update(corpus_dir: Path, gen: Path, taxonomy: Taxonomy, workers: int,
             writer.commit(merge=False)
         else:
             writer.commit(mergetype=merge_small_segments)
+    else:
+        _refuse_losses(previous - tally.written if fresh else tally.dropped, previous, force)
     f.write_integrity(gen, ix.latest_generation())
     write_manifest(gen / f.MANIFEST_FILE, new_manifest)
     _write_vocabulary(gen, tally.vocabulary)
@@ -251,6 +316,7 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: WriterInput | Failure,
         tally.failed.append(result)
         if was_indexed:
             tally.removed += 1
+            tally.dropped.add(c.doc_id)
         manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), "", result.reason, verified)
         return
     for record in result.records:
@@ -258,6 +324,7 @@ def _apply(writer: SegmentWriter, c: CorpusFile, result: WriterInput | Failure,
     manifest[c.doc_id] = ManifestEntry(c.rel, c.stamp(), result.content_hash, None, verified)
     tally.passages += result.passages
     tally.vocabulary |= result.vocabulary
+    tally.written.add(c.doc_id)
     if was_indexed:
         tally.updated += 1
     else:

@@ -15,11 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-try:  # the parse tree is what `re.compile` builds on; absent, every pattern is scanned
-    from re import _constants as _ops
-    from re import _parser
-except ImportError:  # pragma: no cover - other Python versions
-    _parser = None
+# the parse tree is what `re.compile` builds on; absent (None), every pattern is scanned
+from compat.re_parser import ops as _ops
+from compat.re_parser import parser as _parser
 
 # Characters a literal may hold. Under IGNORECASE `re` pairs a few letters with characters
 # outside their case (i/ı/İ, s/ſ, Cyrillic в/д/о/с/т/ъ/ѣ with U+1C80-U+1C87); `fold` maps
@@ -169,7 +167,7 @@ def required_prefixes(regex: re.Pattern[str]) -> Literals | None:
     return _prefix(tree.data) if tree is not None else None
 
 
-def _parse(regex: re.Pattern[str]) -> _parser.SubPattern | None:
+def _parse(regex: re.Pattern[str]):
     """Return the parse tree `re` compiled `regex` from, or None if it is not available."""
     if _parser is None or not isinstance(regex.pattern, str):
         return None

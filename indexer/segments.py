@@ -28,6 +28,8 @@ from typing import Iterable, Iterator, Sequence
 from whoosh import formats
 from whoosh.writing import SegmentWriter
 
+from compat.whoosh import check_can_add, mark_added
+
 Posting = tuple[str, bytes, int, float, bytes | None]   # Whoosh's pool item
 SINGLE_POSITIONS = 1 << 16      # one-position values cached (bounds the cache's memory)
 
@@ -125,8 +127,7 @@ class SegmentFlushWriter(SegmentWriter):
         if not self._plain_schema or any(name.startswith("_") for name in names):
             super().add_document(**fields)
             return
-        self._check_state()
-        self._check_fields(self.schema, names)
+        check_can_add(self, names)
         perdoc, docnum = self.perdocwriter, self.docnum
         perdoc.start_doc(docnum)
         try:
@@ -138,7 +139,7 @@ class SegmentFlushWriter(SegmentWriter):
             perdoc.cancel_doc()
             raise
         perdoc.finish_doc()
-        self._added = True
+        mark_added(self)
         self.docnum += 1
 
     def _add_field(self, perdoc, docnum: int, name: str, field, value) -> None:

@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from indexer.records import Marking
 from search.db import Database
@@ -166,22 +166,24 @@ class AccountStore:
 class SessionStore:
     """Server-side login sessions: the browser holds only a random id, signed in its cookie."""
 
-    def __init__(self, db: Database, idle_seconds: float, max_seconds: float = 12 * 3600) -> None:
+    def __init__(self, db: Database, idle_seconds: float, max_seconds: float = 12 * 3600,
+                 clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
+        self.clock = clock                 # injected in tests
 
     def create(self, name: str) -> str:
         """Start a session for `name`; return its id (a fresh secret each login)."""
         sid = secrets.token_urlsafe(32)
-        now = time.time()
+        now = self.clock()
         with self.db.connect() as conn:
             conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (_digest(sid), name, now, now))
         return sid
 
     def user(self, sid: str) -> str | None:
         """Return the user of a live session and mark it used; None if unknown or expired."""
-        now = time.time()
+        now = self.clock()
         with self.db.connect() as conn:
             row = conn.execute("SELECT user, created, last_seen FROM sessions WHERE hash = ?",
                                (_digest(sid),)).fetchone()

@@ -20,8 +20,20 @@ class Hidden(NotFound):
 
 
 class IndexDamaged(IndexMissing):
-    """The live index generation has missing, truncated or unreadable files: the app
-    rebuilds it from the corpus and answers 503 ("rebuilding") meanwhile."""
+    """The live index generation has missing, truncated or unreadable files (re-verified
+    after the error: its integrity record and a fresh searcher): the app rebuilds it from
+    the corpus and answers 503 ("rebuilding") meanwhile. `generation` names the damaged
+    generation folder, so a rebuild is skipped once CURRENT has moved on."""
+
+    def __init__(self, message: str, generation: str | None = None) -> None:
+        super().__init__(message)
+        self.generation = generation
+
+
+class IndexBusy(IndexMissing):
+    """The index could not be read just now for a passing reason (out of file handles or
+    memory, an interrupted call, an error the generation's re-verification did not
+    confirm): not damage, nothing is rebuilt; the app answers 503 "busy, try again"."""
 
 
 class QueryTooExpensive(QueryError):

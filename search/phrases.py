@@ -34,6 +34,8 @@ from whoosh.query.compound import BinaryQuery
 from whoosh.query.spans import SpanNear2
 from whoosh.searching import Searcher
 
+from compat.whoosh import block_ids_values, block_postings, next_block
+
 
 @dataclass(frozen=True)
 class PhraseMatch:
@@ -222,15 +224,13 @@ def _postings_values(leaf: IndexReader, field: str, word: str,
                 found.append(ids_arr[hit])
                 values += [block_values[x] for x in hit.tolist()]
                 j = k
-        m._next_block()
+        next_block(m)
     return (np.concatenate(found) if found else np.array([], dtype=np.int64)), values
 
 
 def _block(m: W3LeafMatcher) -> tuple[Sequence[int], Sequence[bytes]]:
     """Return the ids and values of the matcher's current block (Whoosh 2.7 codec)."""
-    m._read_ids()
-    m._read_values()
-    return m._ids, m._values
+    return block_ids_values(m)
 
 
 def _matcher_values(m: Matcher, docnums: np.ndarray | None) -> tuple[np.ndarray, list[bytes]]:
@@ -370,18 +370,16 @@ def _restricted(m: Matcher, ids: list[int], fmt, scorer, term: tuple[str, bytes]
         while m.is_active() and j < len(ids):
             k = bisect_right(ids, m.block_max_id(), j)
             if k > j:
-                m._read_ids()
-                m._read_weights()
-                m._read_values()
+                block_ids, block_weights, block_values = block_postings(m)
                 at = 0
                 for d in ids[j:k]:
-                    at = bisect_left(m._ids, d, at)
-                    if at < len(m._ids) and m._ids[at] == d:
+                    at = bisect_left(block_ids, d, at)
+                    if at < len(block_ids) and block_ids[at] == d:
                         found.append(d)
-                        weights.append(m._weights[at])
-                        values.append(m._values[at])
+                        weights.append(block_weights[at])
+                        values.append(block_values[at])
                 j = k
-            m._next_block()
+            next_block(m)
     else:
         for d in ids:
             if m.is_active() and m.id() < d:

@@ -1,4 +1,10 @@
-"""Shared fixtures: one real index of tests/corpus, built once per session and read-only."""
+"""Shared fixtures: one real index of tests/corpus, built once per session and read-only.
+
+Tests that read ../shared (the eval documents, real-world PDF/DOCX fixtures) carry
+`@needs_shared(path, ...)`: they skip, with the reason, when it is missing (a fresh clone),
+and fail when CI=true (CI must run them). `make test` leaves out `slow` and `browser`
+tests; `make test-all` (what .ci/run runs) runs everything.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -25,6 +31,38 @@ EVAL_DEV = SHARED / "eval-dev"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def needs_shared(*paths: Path) -> pytest.MarkDecorator:
+    """Mark a test that reads `paths` under ../shared (default: the folder itself)."""
+    return pytest.mark.shared(*(paths or (SHARED,)))
+
+
+def shared_missing(paths) -> str | None:
+    """Return why a test needing `paths` cannot run here, or None."""
+    gone = [p for p in paths if not Path(p).exists()]
+    if not gone:
+        return None
+    return (f"needs ../shared, missing here: {', '.join(str(p) for p in gone[:2])} "
+            f"(check out the shared data folder beside the project)")
+
+
+def pytest_runtest_setup(item) -> None:
+    for mark in item.iter_markers("shared"):
+        reason = shared_missing(mark.args)
+        if reason:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI=true but {reason}", pytrace=False)
+            pytest.skip(reason)
+
+
+def require_shared(*paths: Path) -> None:
+    """The same check inside a fixture (skip, or fail under CI=true)."""
+    reason = shared_missing(paths or (SHARED,))
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from search.query import SearchRequest
 from tests.access_helpers import (CANARIES, CANARY_ID, PASSWORD, USERS, add_users, csrf_of,
                                   login, writable_copy)
 from tests.conftest import TEST_CORPUS
-from web.auth import LOCAL_ONLY, UnsafeBind, bind_problem
+from web.auth import LOCAL_ONLY, UnsafeBind, bind_problem, stores
 
 MISSING_ID = "no-such-document.pdf"
 # Query strings every GET route is asked with: the canary word, acronym and organization as
@@ -229,10 +229,14 @@ def test_logout_ends_the_session_on_the_server(team_app):
 def test_idle_session_expires(index_dir, tmp_path):
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path),
                       "IDLE_MINUTES": 0.02})
+    now = [time.time()]
+    stores(app).sessions.clock = lambda: now[0]      # an injected clock, not a sleep
     add_users(app, {"int": USERS["int"]})
     client = client_for(app, "int")
     assert client.get("/").status_code == 200
-    time.sleep(1.5)                                  # idle limit: 0.02 min = 1.2 s
+    now[0] += 1.0                                    # idle limit: 0.02 min = 1.2 s
+    assert client.get("/").status_code == 200
+    now[0] += 0.3
     assert client.get("/").status_code == 302
 
 

@@ -23,7 +23,7 @@ from indexer.scan import CorpusFile, doc_id_for
 from indexer.worker import parse_in_worker
 from search.kb import KnowledgeBase
 from search.query import SearchRequest
-from tests.conftest import ROOT, TEST_CORPUS
+from tests.conftest import ROOT, TEST_CORPUS, needs_shared
 
 
 def _paths(kb: KnowledgeBase) -> list[str]:
@@ -218,6 +218,7 @@ def _hostile_files(corpus: Path, outside: Path) -> dict[str, str]:
             "unknown.xyz": "unsupported"}
 
 
+@needs_shared(ROOT.parent / "shared/fixtures/pdf-real/pypdf__crazyones.pdf")
 def test_hostile_files_are_reported_while_the_rest_index(tmp_path, corpus_copy, taxonomy):
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from tests.conftest import EVAL_DEV, ROOT
+from tests.conftest import EVAL_DEV, ROOT, needs_shared
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, needs_shared(EVAL_DEV / "kbeval.py")]
 
 
 def test_eval_dev_scores_stay_at_or_above_the_targets(tmp_path):

@@ -214,7 +214,7 @@ def test_the_app_says_rebuilding_then_searches_again(damaged, tmp_path):
                       "DATA_DIR": str(tmp_path / "data")})
     client = app.test_client()
     recovery = app.extensions["index_recovery"]
-    recovery.retry_pause_s = 0.1
+    recovery.sleep = lambda seconds: None          # an injected clock: retries do not wait
     api = client.get("/api/search?q=defense")
     assert api.status_code == 503, api.data
     assert "rebuilding" in api.get_json()["error"] and api.headers["Retry-After"] == "60"

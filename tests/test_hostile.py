@@ -9,11 +9,13 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+
 import indexer.build as build
 from indexer.build import build_index
 from indexer.scan import scan_corpus
 from indexer.worker import CHANGED_WHILE_READ, parse_file
-from tests.conftest import FIXTURES, TEST_CORPUS
+from tests.conftest import FIXTURES, TEST_CORPUS, needs_shared
 from tests.pdf_files import raw_pdf
 from tests.test_faults import assert_index_is_exactly
 
@@ -83,6 +85,8 @@ def _hostile(corpus: Path) -> dict[str, str]:
             "laughs.docx": "DOCTYPE", "huge-line.txt": "too large"}
 
 
+@pytest.mark.slow                        # 30 MB and 1 GB-expanding files: make test-all
+@needs_shared(FIXTURES / "docx-real" / "test.docx")
 def test_hostile_files_fail_with_reasons_while_the_rest_index(tmp_path, corpus_copy, taxonomy):
     expected = _hostile(corpus_copy)
     started = time.monotonic()
@@ -102,6 +106,7 @@ def test_hostile_files_fail_with_reasons_while_the_rest_index(tmp_path, corpus_c
         list(TEST_CORPUS.rglob("*.meta.yaml"))) - 1 + ("deep.html" not in failed)
 
 
+@pytest.mark.slow                        # 3 MB through tagging against a time limit
 def test_a_one_line_text_file_splits_and_tags_in_linear_time(tmp_path, taxonomy):
     """A 1 MB file with no line or sentence break, and a 2 MB "word": passage splitting and
     tagging stay linear (about 3 s per MB of words, so a 20 MB file meets the time limit)."""

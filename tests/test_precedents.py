@@ -7,7 +7,7 @@ from indexer.records import Marking
 from search.errors import QueryError
 from search.precedents import API_FIELDS
 from search.requests import PrecedentRequest
-from tests.conftest import EVAL_DEV
+from tests.conftest import EVAL_DEV, needs_shared
 from tests.corpus_facts import CANARY_FILE, CANARY_WORD
 
 FUEL_PARAGRAPH = ("Agenda: the regional depots still lack a common fuel accounting system and "
@@ -127,6 +127,7 @@ OVERSIGHT = {"020.md", "022.html", "048.md", "076.md", "077.pdf", "080.md"}
 
 
 @pytest.mark.slow
+@needs_shared(EVAL_DEV / "corpus")
 def test_end_use_monitoring_paragraph_finds_the_oversight_documents_first(tmp_path, taxonomy):
     """Checked by hand on eval-dev: the DoD IG EEUM evaluations, then the oversight plan."""
     from indexer.build import build_index

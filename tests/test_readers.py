@@ -15,6 +15,7 @@ from indexer.errors import ReadError
 from indexer.readers import make_doc_id, read_document, sniff_format
 from indexer.records import FORMATS, Marking, SourceDocument
 from tests.pdf_files import raw_pdf
+from tests.conftest import needs_shared as shared_mark
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PDF_REAL = SHARED / "fixtures" / "pdf-real"
@@ -25,7 +26,7 @@ NOT_DOCUMENTS = (".txt", ".md", ".json")          # licenses and notes beside th
 BOILERPLATE_WORDS = ("official website", "skip to main content", "here's how you know",
                      "privacy policy", "follow us on social media", "search this site")
 
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not checked out")
+needs_shared = shared_mark(SHARED)          # skips without ../shared; fails if CI=true
 
 
 def _files(folder: Path) -> list[Path]:

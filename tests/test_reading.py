@@ -344,10 +344,9 @@ NOISE = ("skip to", "official website", "cookie", "subscribe", "share this", "pr
 @pytest.fixture(scope="module")
 def eval_kb(tmp_path_factory, taxonomy) -> KnowledgeBase:
     """A KnowledgeBase over ../shared/eval-dev/corpus (skipped when it is not there)."""
-    from tests.conftest import EVAL_DEV
+    from tests.conftest import EVAL_DEV, require_shared
     corpus = EVAL_DEV / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"{corpus} is missing")
+    require_shared(corpus)
     index = tmp_path_factory.mktemp("eval-index")
     build_index(corpus, index, taxonomy)
     return KnowledgeBase(index, taxonomy)

@@ -8,6 +8,7 @@ import pytest
 from indexer.records import Evidence, TagHit
 from indexer.tagging import classify_type, split_sentences, tag_document, tag_passage
 from indexer.taxonomy import compile_taxonomy, default_taxonomy_path, load_taxonomy
+from tests.conftest import needs_shared
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "partner-concept.txt"
 LOE = {"defense-capability", "sector-reform", "resource-management", "technology-cooperation"}
@@ -286,6 +287,7 @@ def _seed_paragraphs() -> list[str]:
     return paragraphs
 
 
+@needs_shared(SEED)
 def test_seed_paragraphs_carry_every_line_of_effort_and_principle(taxonomy):
     """The partner concept itself must show all four lines of effort and five principles."""
     paragraphs = _seed_paragraphs()

@@ -7,17 +7,16 @@ the indexer's reason. Requests that arrive during a build are served by one more
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import queue
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
-from indexer.build import BuildLocked, build_index
+from indexer.build import BuildRefused
 from indexer.records import BuildReport, Taxonomy
 from search.errors import IndexDamaged, IndexMissing
 from search.uploads import FAILED, INDEXED, INDEXING, QUEUED, UploadStore
+from web.child_build import build_in_child
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +28,15 @@ class IndexQueue:
 
     def __init__(self, corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy,
                  uploads: UploadStore, retry_pause_s: float = 2.0,
-                 on_built: Callable[[], None] | None = None) -> None:
+                 on_built: Callable[[], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.corpus_dir = corpus_dir
         self.on_built = on_built          # e.g. load the new generation before saying "indexed"
         self.index_dir = index_dir
         self.taxonomy = taxonomy
         self.uploads = uploads
         self.retry_pause_s = retry_pause_s
+        self.sleep = sleep                # injected in tests
         self._wake = threading.Condition()
         self._wanted = 0                  # requests made
         self._served = 0                  # requests covered by a finished build
@@ -96,6 +97,10 @@ class IndexQueue:
                 self._warm()
             self._settle(pending, report)
             settled = True
+        except BuildRefused as exc:        # nothing changed; the message says why
+            log.error("index update refused: %s", exc)
+            self.uploads.set_status([u.id for u in pending], FAILED, str(exc))
+            settled = True
         finally:
             if not settled:       # the error itself propagates to the thread's excepthook (logged)
                 self.uploads.set_status([u.id for u in pending], FAILED,
@@ -108,13 +113,15 @@ class IndexQueue:
         (server) process it would hold the interpreter lock against every request.
         """
         for attempt in range(LOCKED_RETRIES):
-            outcome, value = _build_in_child(self.corpus_dir, self.index_dir, self.taxonomy)
+            outcome, value = build_in_child(self.corpus_dir, self.index_dir, self.taxonomy)
             if outcome == "ok":
                 return value
-            if outcome == "error":
+            if outcome == "refused":
+                raise BuildRefused(value)
+            if outcome != "locked":
                 raise RuntimeError(f"the index build failed: {value}")
             log.info("index busy, retrying (%d/%d)", attempt + 1, LOCKED_RETRIES)
-            time.sleep(self.retry_pause_s)
+            self.sleep(self.retry_pause_s)
         return None
 
     def _warm(self) -> None:
@@ -139,29 +146,3 @@ class IndexQueue:
             else:
                 self.uploads.set_status([u.id], FAILED, "the file is gone from the corpus folder")
 
-
-def _child_build(results, corpus_dir: Path, index_dir: Path, taxonomy: Taxonomy) -> None:
-    """Run one incremental build (in a spawned child) and send back its outcome."""
-    try:
-        results.put(("ok", build_index(corpus_dir, index_dir, taxonomy, workers=1)))
-    except BuildLocked as exc:
-        results.put(("locked", str(exc)))
-
-
-def _build_in_child(corpus_dir: Path, index_dir: Path,
-                    taxonomy: Taxonomy) -> tuple[str, BuildReport | str | None]:
-    """Return ("ok", report), ("locked", reason) or ("error", reason) of a build in a child."""
-    ctx = multiprocessing.get_context("spawn")
-    results = ctx.Queue()
-    child = ctx.Process(target=_child_build, args=(results, corpus_dir, index_dir, taxonomy),
-                        name="kb-upload-build")
-    child.start()
-    while True:
-        try:
-            outcome = results.get(timeout=1.0)
-            break
-        except queue.Empty:
-            if not child.is_alive():
-                return "error", f"the build process exited with code {child.exitcode}"
-    child.join()
-    return outcome

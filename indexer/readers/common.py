@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from indexer.errors import ReadError
@@ -12,6 +14,28 @@ from indexer.records import Block
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_TEXT_BYTES = 20 * 1024 * 1024          # .md/.html/.txt
 SNIFF_BYTES = 8192
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def parser_call(library: str, what: str = "") -> Iterator[None]:
+    """Turn whatever a third-party parser raises on hostile input into a ReadError.
+
+    Wrap only calls into pypdf, python-docx, bs4, markdown-it or yaml (and the walks over
+    the objects they return): on malformed input those raise anything (TypeError,
+    AttributeError, AssertionError...). Our own code stays outside, so a bug of ours
+    propagates and stops the build instead of turning every file into a "parser error".
+    MemoryError and RecursionError pass through (the worker reports them as such).
+    """
+    try:
+        yield
+    except (ReadError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - third-party parsers on hostile input raise anything
+        log.warning("%s failed on %s", library, what or "a file", exc_info=True)
+        raise ReadError(f"parser error ({library}): {type(exc).__name__}: "
+                        f"{one_line(exc)[:160]}") from None
 
 
 # ---------------------------------------------------------------------------------------

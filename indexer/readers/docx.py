@@ -11,12 +11,14 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Cell
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from compat.docx import Cell, cell_element, paragraph_element
 from indexer.errors import ReadError
-from indexer.readers.common import MAX_FILE_BYTES, BlockBuilder, check_size, one_line
+from indexer.readers.common import (MAX_FILE_BYTES, BlockBuilder, check_size, one_line,
+                                    parser_call)
 from indexer.readers.document import build_document
 from indexer.readers.hints import Hints, file_date, sensible_author, sensible_title
 from indexer.records import Block, SourceDocument
@@ -88,7 +90,7 @@ class _ParagraphStyles:
 
     def of(self, paragraph: Paragraph) -> ParagraphStyle | None:
         """Return the paragraph's style, as `paragraph.style` would."""
-        style_id = paragraph._p.style  # noqa: SLF001 - the key python-docx looks up
+        style_id = paragraph_element(paragraph).style   # the key python-docx looks up
         if style_id not in self._by_id:
             self._by_id[style_id] = paragraph.style
         return self._by_id[style_id]
@@ -102,7 +104,7 @@ def _docx_heading_level(paragraph: Paragraph, style: ParagraphStyle | None) -> i
         return int(m.group(1))
     if name.lower() == "title":
         return 0
-    elements = [paragraph._p] + ([style.element] if style is not None else [])  # noqa: SLF001
+    elements = [paragraph_element(paragraph)] + ([style.element] if style is not None else [])
     for element in elements:
         levels = element.xpath("./w:pPr/w:outlineLvl/@w:val")
         if levels and levels[0].isdigit() and int(levels[0]) < 9:
@@ -114,12 +116,12 @@ def _is_list_paragraph(paragraph: Paragraph, style: ParagraphStyle | None) -> bo
     """Return True for a numbered or bulleted list paragraph."""
     if style is not None and (style.name or "").lower().startswith("list"):
         return True
-    return bool(paragraph._p.xpath("./w:pPr/w:numPr"))  # noqa: SLF001
+    return bool(paragraph_element(paragraph).xpath("./w:pPr/w:numPr"))
 
 
-def _cell_text(cell: _Cell) -> str:
+def _cell_text(cell: Cell) -> str:
     """Return a cell's text including nested tables, found by XPath rather than recursion."""
-    paragraphs = cell._tc.xpath(".//w:p")  # noqa: SLF001
+    paragraphs = cell_element(cell).xpath(".//w:p")
     return " ".join(Paragraph(p, cell).text for p in paragraphs)
 
 
@@ -129,8 +131,9 @@ def _table_rows(table: Table) -> Iterable[list[str]]:
         cells: list[str] = []
         seen: set[int] = set()
         for cell in row.cells:
-            if id(cell._tc) not in seen:  # noqa: SLF001 - merged cells share one <w:tc>
-                seen.add(id(cell._tc))  # noqa: SLF001
+            element = cell_element(cell)
+            if id(element) not in seen:          # merged cells share one <w:tc>
+                seen.add(id(element))
                 cells.append(_cell_text(cell))
         yield cells
 
@@ -165,10 +168,11 @@ def read_docx(path: Path, corpus_dir: Path) -> SourceDocument:
     """Return a .docx as a document: headings, paragraphs and table rows in document order."""
     check_size(path, MAX_FILE_BYTES)
     has_core = _check_docx_zip(path)
-    try:
-        document = docx.Document(str(path))
-        blocks = _docx_blocks(document)
-        hints = _docx_hints(document) if has_core else Hints()
-    except _DOCX_ERRORS as exc:
-        raise ReadError(f"cannot read .docx: {one_line(exc)}") from None
+    with parser_call("python-docx", path.name):
+        try:
+            document = docx.Document(str(path))
+            blocks = _docx_blocks(document)
+            hints = _docx_hints(document) if has_core else Hints()
+        except _DOCX_ERRORS as exc:
+            raise ReadError(f"cannot read .docx: {one_line(exc)}") from None
     return build_document(path, corpus_dir, "docx", blocks, hints=hints)

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from indexer.errors import ReadError
 from indexer.readers.common import (
-    MAX_TEXT_BYTES, BlockBuilder, decode_text, normalize, read_bytes,
+    MAX_TEXT_BYTES, BlockBuilder, decode_text, normalize, parser_call, read_bytes,
 )
 from indexer.readers.document import build_document
 from indexer.readers.hints import Hints
@@ -141,10 +141,11 @@ def read_html(path: Path, corpus_dir: Path) -> SourceDocument:
     """Return an HTML page as a document: the main content, without site boilerplate."""
     text = decode_text(read_bytes(path, MAX_TEXT_BYTES))
     try:
-        soup = BeautifulSoup(text, "html.parser")
-        root = _content_root(soup)
-        blocks = _html_blocks(root)
-        hints = _html_hints(soup, root)
+        with parser_call("beautifulsoup4", path.name):
+            soup = BeautifulSoup(text, "html.parser")
+            root = _content_root(soup)
+            blocks = _html_blocks(root)
+            hints = _html_hints(soup, root)
     except RecursionError:
         raise ReadError("HTML is nested too deeply to read") from None
     return build_document(path, corpus_dir, "html", blocks, hints=hints)

@@ -7,7 +7,8 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from indexer.readers.common import MAX_TEXT_BYTES, BlockBuilder, decode_text, read_bytes
+from indexer.readers.common import (MAX_TEXT_BYTES, BlockBuilder, decode_text, parser_call,
+                                    read_bytes)
 from indexer.readers.document import build_document
 from indexer.readers.sidecar import Stated, parse_stated, split_front_matter
 from indexer.records import Block, SourceDocument
@@ -96,4 +97,6 @@ def read_markdown(path: Path, corpus_dir: Path) -> SourceDocument:
     text = decode_text(read_bytes(path, MAX_TEXT_BYTES))
     yaml_text, body = split_front_matter(text)
     front = parse_stated(yaml_text, "front matter") if yaml_text is not None else Stated()
-    return build_document(path, corpus_dir, "md", _markdown_blocks(body), front)
+    with parser_call("markdown-it-py", path.name):
+        blocks = _markdown_blocks(body)
+    return build_document(path, corpus_dir, "md", blocks, front)

@@ -7,11 +7,12 @@ import zlib
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf._encryption import AlgV4, AlgV5
 from pypdf.errors import PyPdfError
 
+from compat.pypdf import empty_user_password
 from indexer.errors import ReadError
-from indexer.readers.common import MAX_FILE_BYTES, BlockBuilder, check_size, one_line
+from indexer.readers.common import (MAX_FILE_BYTES, BlockBuilder, check_size, one_line,
+                                    parser_call)
 from indexer.readers.document import build_document
 from indexer.readers.hints import Hints, file_date, sensible_author, sensible_title
 from indexer.readers.reflow import add_paras, reflow
@@ -30,30 +31,23 @@ def _opens_without_password(reader: PdfReader) -> bool:
     """Return True if the empty string is the PDF's *user* password (viewers open it silently).
 
     pypdf's decrypt("") also succeeds on an empty *owner* password, which would open files
-    whose author set a user password; so the user password is checked on its own here.
+    whose author set a user password; the user password is checked on its own (compat/pypdf).
     """
-    enc = reader._encryption  # noqa: SLF001 - pypdf has no public API for this check
-    if enc is None:
-        return True
-    if enc.V <= 4:
-        key = AlgV4.verify_user_password(b"", enc.R, enc.Length, enc.values.O, enc.values.U,
-                                         enc.P, enc.id1_entry, enc.EncryptMetadata)
-    else:
-        key = AlgV5.verify_user_password(enc.R, b"", enc.values.U, enc.values.UE)
-    return bool(key)
+    return empty_user_password(reader)
 
 
 def _open_pdf(path: Path) -> PdfReader:
     """Return an opened, decrypted PdfReader; raise ReadError for locked or broken files."""
-    try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            if not _opens_without_password(reader):
-                raise ReadError("PDF is password-protected")
-            reader.decrypt("")
-        pages = len(reader.pages)
-    except _PDF_ERRORS as exc:
-        raise ReadError(f"unreadable PDF: {one_line(exc)}") from None
+    with parser_call("pypdf", path.name):
+        try:
+            reader = PdfReader(path, strict=False)
+            if reader.is_encrypted:
+                if not _opens_without_password(reader):
+                    raise ReadError("PDF is password-protected")
+                reader.decrypt("")
+            pages = len(reader.pages)
+        except _PDF_ERRORS as exc:
+            raise ReadError(f"unreadable PDF: {one_line(exc)}") from None
     if pages > MAX_PDF_PAGES:
         raise ReadError(f"PDF has {pages} pages (limit {MAX_PDF_PAGES})")
     return reader
@@ -65,9 +59,10 @@ def _pdf_blocks(reader: PdfReader) -> tuple[Block, ...]:
     pages: list[tuple[int, str]] = []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            pages.append((number, page.extract_text()))
-        except _PDF_ERRORS as exc:
-            log.warning("skipping PDF page %d: %s", number, one_line(exc))
+            with parser_call("pypdf", f"page {number}"):
+                pages.append((number, page.extract_text()))
+        except ReadError as exc:
+            log.warning("skipping PDF page %d: %s", number, exc)
     running = _running_lines([text for _, text in pages])
     for number, text in pages:
         kept = "\n".join(line for line in text.splitlines() if _line_key(line) not in running)
@@ -103,15 +98,16 @@ def _running_lines(pages: list[str]) -> frozenset[str]:
 def _pdf_hints(reader: PdfReader) -> Hints:
     """Return the title, author and creation date of the PDF info dictionary, when sensible."""
     try:
-        info = reader.metadata
-        if info is None:
-            return Hints()
-        title, author = info.title, info.author
-        try:
-            created = info.creation_date
-        except ValueError:
-            created = None
-    except _PDF_ERRORS:
+        with parser_call("pypdf", "the info dictionary"):
+            info = reader.metadata
+            if info is None:
+                return Hints()
+            title, author = info.title, info.author
+            try:
+                created = info.creation_date
+            except ValueError:
+                created = None
+    except ReadError:
         return Hints()
     return Hints(title=sensible_title(title), date=file_date(created),
                   author=sensible_author(author))

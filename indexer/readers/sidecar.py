@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from indexer.errors import ReadError
-from indexer.readers.common import decode_text, normalize
+from indexer.readers.common import decode_text, normalize, parser_call
 from indexer.records import DOC_TYPES, Marking
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +93,16 @@ _STATED_KEYS = {"title": "title", "date": "date", "type": "doc_type", "marking":
 
 def parse_stated(yaml_text: str, label: str) -> Stated:
     """Return the metadata stated in a YAML mapping; unknown keys are ignored."""
-    try:
-        data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise ReadError(f"{label}: invalid YAML{where}: {problem}") from None
-    except ValueError as exc:                   # e.g. a timestamp like 2024-13-01
-        raise ReadError(f"{label}: invalid value: {exc}") from None
+    with parser_call("PyYAML", label):
+        try:
+            data = yaml.safe_load(yaml_text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise ReadError(f"{label}: invalid YAML{where}: {problem}") from None
+        except ValueError as exc:                   # e.g. a timestamp like 2024-13-01
+            raise ReadError(f"{label}: invalid value: {exc}") from None
     if data is None:
         return Stated()
     if not isinstance(data, dict):
