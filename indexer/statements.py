@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Protocol
 
-from indexer.actors import actor_at
+from indexer.actors import acting_actor, actor_at
+from indexer.due_dates import find_due as _find_due
 from indexer.literals import fold, prechecked
 from indexer.records import STATEMENT_KINDS as KINDS
 from indexer.records import Statement
 from indexer.sentences import sentence_spans
 
+if TYPE_CHECKING:
+    from indexer.doc_context import DocContext
+
 __all__ = ["KINDS", "classify_sentence", "extract_statements", "find_actor", "find_amount",
-           "find_due"]
+           "find_due", "rule_signals"]
 
 # --- action items ------------------------------------------------------------------------
 _ACTION_LABEL = re.compile(
@@ -127,6 +131,14 @@ _PRECHECKS = MappingProxyType({rx: prechecked(rx) for rx in (
     _EQUIPMENT, _DUE)})
 
 
+_NAMED = (("action_label", _ACTION_LABEL), ("owner_label", _OWNER_LABEL), ("task", _TASK),
+          ("uk_task", _UK_TASK), ("it_was_decided", _IT_WAS_DECIDED),
+          ("passive_decision", _PASSIVE_DECISION), ("uk_decision", _UK_DECISION),
+          ("decision_verb", _DECISION_VERB), ("pledge", _PLEDGE), ("uk_party", _UK_PARTY_CLAUSE),
+          ("modal", _MODAL), ("uk_future", _UK_FUTURE), ("money", _MONEY),
+          ("equipment", _EQUIPMENT), ("due", _DUE))
+
+
 class _Sentence(NamedTuple):
     """A sentence and its `fold`, for the pre-checks."""
 
@@ -149,18 +161,59 @@ def _finditer(regex: re.Pattern[str], sentence: _Sentence) -> Iterator[re.Match[
     return _PRECHECKS[regex].finditer(sentence.text, sentence.folded)
 
 
-def extract_statements(text: str, lang: str = "en") -> tuple[Statement, ...]:
-    """Return the statements found in `text`, one per classified sentence, in order."""
+class StatementClassifier(Protocol):
+    """A learned model of commitments and decisions (indexer/learning/statements.py)."""
+
+    def kind(self, sentence: str, ctx: "DocContext | None", passage_no: int = 1,
+             sentence_no: int = 0) -> str | None: ...
+
+    def actor(self, sentence: str, trigger: int | None, ctx: "DocContext | None") -> str | None: ...
+
+
+def extract_statements(text: str, lang: str = "en", context: "DocContext | None" = None,
+                       model: StatementClassifier | None = None,
+                       passage_no: int = 1) -> tuple[Statement, ...]:
+    """Return the statements found in `text`, one per classified sentence, in order.
+
+    `context` is the document's voice and date (first-person actors, relative due dates);
+    with a `model`, it decides commitments and decisions and their actors, the rules keep
+    action items and figures. `passage_no` is the passage's place in its document.
+    """
     out = []
-    for start, end in sentence_spans(text):
+    speaker = context.speaker if context else None
+    for sentence_no, (start, end) in enumerate(sentence_spans(text)):
         sentence = _sentence(text[start:end])
         found = _classify(sentence)
-        if found:
-            kind, trigger = found
-            out.append(Statement(kind=kind, text=sentence.text, start=start, end=end,
-                                 actor=actor_at(sentence.text, trigger),
-                                 amount=_amount(sentence), due=_due(sentence)))
+        kind, trigger = found if found else (None, None)
+        if model is not None and kind != "action":
+            learned = model.kind(sentence.text, context, passage_no, sentence_no)
+            if learned:
+                kind = learned
+            elif kind in ("commitment", "decision"):
+                kind = "figure" if _amount(sentence) else None
+        if not kind:
+            continue
+        if model is not None and kind in ("commitment", "decision"):
+            actor = model.actor(sentence.text, trigger, context)
+        else:
+            actor = acting_actor(sentence.text, trigger, speaker)
+        due = _find_due(sentence.text, context.date if context else None)
+        out.append(Statement(kind=kind, text=sentence.text, start=start, end=end, actor=actor,
+                             amount=_amount(sentence), due=due.phrase if due else None))
     return tuple(out)
+
+
+def rule_signals(sentence: str) -> tuple[str | None, int | None, tuple[str, ...]]:
+    """Return (the rules' kind, where its actor acts, the names of the patterns that match):
+    the learned classifier's view of what these rules see in `sentence`."""
+    s = _sentence(sentence)
+    found = _classify(s)
+    hits = tuple(name for name, rx in _NAMED if _search(rx, s))
+    agent = any(_has_agent(_subject(s.text, m.start()))
+                for rx in (_MODAL, _UK_FUTURE) for m in _finditer(rx, s))
+    finite = any(_is_finite_decision(s.text, m) for m in _finditer(_DECISION_VERB, s))
+    extra = (("modal_agent",) if agent else ()) + (("finite_decision",) if finite else ())
+    return (found[0] if found else None), (found[1] if found else None), hits + extra
 
 
 def classify_sentence(sentence: str) -> str | None:
@@ -192,9 +245,9 @@ def _amount(sentence: _Sentence) -> str | None:
 
 
 def _due(sentence: _Sentence) -> str | None:
-    """Return the deadline as written, or None."""
-    m = _search(_DUE, sentence)
-    return m.group(1) if m else None
+    """Return the deadline as written (or as ISO when the words alone do not date it), or None."""
+    due = _find_due(sentence.text)
+    return due.phrase if due else None
 
 
 def _classify(sentence: _Sentence) -> tuple[str, int | None] | None:

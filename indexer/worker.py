@@ -5,14 +5,18 @@ import dataclasses
 import hashlib
 import logging
 import resource
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from indexer.analysis import distinct_words
+from indexer.doc_context import document_context
 from indexer.errors import ReadError
+from indexer.learning.bundle import models_of
 from indexer.passages import split_passages
 from indexer.readers import read_document
-from indexer.records import (Failure, ParsedDocument, Passage, SourceDocument, Taxonomy,
-                             WriterInput)
+from indexer.records import (Failure, ParsedDocument, Passage, SourceDocument, Statement,
+                             Taxonomy, WriterInput)
 from indexer.scan import CorpusFile
 from indexer.statements import extract_statements
 from indexer.tagging import classify_type, tag_document, tag_passage
@@ -89,7 +93,10 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                      file: CorpusFile) -> ParsedDocument:
     """Return `doc` split into tagged passages with statements, plus document tags and type."""
     compiled = compile_taxonomy(taxonomy)      # once, not on every passage's tagging call
-    passages = [_analyze_passage(p, compiled, doc.meta.lang) for p in split_passages(doc)]
+    context = document_context(doc)
+    extract = partial(extract_statements, lang=doc.meta.lang, context=context,
+                      model=models_of(taxonomy).get("statements"))
+    passages = [_analyze_passage(p, compiled, doc.meta.lang, extract) for p in split_passages(doc)]
     doc_tags = tag_document([p.tags for p in passages], compiled,
                             [p.passage_id for p in passages])
     doc_type = doc.meta.doc_type or classify_type(doc.meta.title, doc.text, compiled,
@@ -101,7 +108,8 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
                               if len(w) >= 4 and w.isalpha()))
 
 
-def _analyze_passage(p: Passage, taxonomy: CompiledTaxonomy, lang: str) -> Passage:
-    """Return the passage with its tags and statements filled in."""
-    return dataclasses.replace(p, tags=tag_passage(p.text, taxonomy, lang),
-                               statements=extract_statements(p.text, lang))
+def _analyze_passage(p: Passage, taxonomy: CompiledTaxonomy, lang: str,
+                     extract: Callable[..., tuple[Statement, ...]] | None = None) -> Passage:
+    """Return the passage with its tags and statements (`extract`, in its document's context)."""
+    statements = extract(p.text, passage_no=p.n) if extract else extract_statements(p.text, lang)
+    return dataclasses.replace(p, tags=tag_passage(p.text, taxonomy, lang), statements=statements)
