@@ -85,14 +85,17 @@ _UK_FUTURE = re.compile(
     r"створить|створять|подасть|подадуть|підготує|підготують|профінансує|профінансують|"
     r"запровадить|запровадять|продовжить|продовжать|розгляне|розглянуть|оприлюднить|"
     r"оприлюднять|поставить|поставлять|розробить|розроблять|укладе|укладуть|збільшить|"
-    r"збільшать|посилить|посилять|поширить|поширять|допоможе|допоможуть)(?!\w)")
+    r"збільшать|посилить|посилять|поширить|поширять|допоможе|допоможуть|"
+    r"надамо|забезпечимо|спрямуємо|виділимо|передамо|проведемо|створимо|подамо|підготуємо|"
+    r"запровадимо|продовжимо|розглянемо|поставимо|розробимо|укладемо|збільшимо|посилимо|"
+    r"допоможемо)(?!\w)")
 _UK_PARTY_CLAUSE = re.compile(
     r"^[\s•*·\-–—]*(?:Кожна |Українська |Американська |Обидві )?Сторон[аи]\s+\w+")
 _CLAUSE_BREAK = re.compile(
     r"[;:•(]|\b(?:that|which|who|whom|whose|where|when|because|if|unless|so|while|and then)\b|"
     r",\s*(?:and|but)\s|(?<!\w)(?:що|який|яка|які|яке|щоб|коли|якщо)(?!\w)|,\s*(?:а|і|та|але)\s")
 _AGENT = re.compile(
-    r"\b(?i:they|we|management|(?:working )?group|commission|board|committee|secretariat|council|"
+    r"(?<!\w)(?i:ми)(?!\w)|\b(?i:they|we|management|(?:working )?group|commission|board|committee|secretariat|council|"
     r"minister|deputy ministers?|directorate|department|office|agency|command|service|"
     r"administration|instructors|advisors|advisers|officials|participants?|part(?:y|ies)|"
     r"sides?|co-chairs|forces|personnel|government)\b|\b(?!(?:BDC|IPR|USAI|FMF|EDA|EUM|EEUM|GDP|"

@@ -7,7 +7,7 @@ statement model confirms or vetoes the rules: a sentence the rules call a commit
 decision stays one when its score reaches `rule_threshold`, any other sentence becomes one
 when it reaches `threshold`. Both thresholds are chosen by inner cross-validation (grouped
 by publisher): the pair with the best out-of-fold recall at precision >= TARGET_PRECISION,
-else the best F(0.5). Sentences are those the indexer
+else at the highest precision reached (in steps of 0.05). Sentences are those the indexer
 makes (reader -> passages -> sentences), matched to gold statements as kbeval matches them.
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ from indexer.learning.folds import grouped_folds
 from indexer.learning.labels import GoldStatement, LabeledDoc
 from indexer.learning.linear import LinearModel, best_class, fit_binary
 from indexer.passages import split_passages
-from indexer.records import ACTORS, Passage, Taxonomy
+from indexer.actors import acting_actor
+from indexer.records import ACTOR_BOTH, ACTORS, Passage, Taxonomy
 from indexer.sentences import sentence_spans
 from indexer.statement_features import actor_features, sentence_features
 
@@ -54,7 +55,10 @@ class StatementModel:
         return rule or ("decision" if self.decision.score(f) >= 0 else "commitment")
 
     def actor(self, sentence: str, trigger: int | None, ctx: DocContext | None) -> str | None:
-        """Return the actor of a statement sentence (verb at `trigger`)."""
+        """Return the actor of a statement sentence (verb at `trigger`): "Both sides" when the
+        rules see two sides acting together, else the actor model's choice."""
+        if acting_actor(sentence, trigger, ctx.speaker if ctx else None) == ACTOR_BOTH:
+            return ACTOR_BOTH
         return best_class(self.actors, actor_features(sentence, trigger, ctx))[0] or None
 
 
@@ -163,7 +167,7 @@ def _thresholds(docs: Sequence[LabeledDoc]) -> tuple[float, float]:
         scored.extend((model.score(r), any(f"rule:{k}" in r for k in KINDS), y)
                       for r, y in zip(test_rows, test_ys))
     positives = max(sum(y for _, _, y in scored), 1)
-    best: tuple[tuple[int, float], float, float] | None = None
+    best: tuple[tuple[float, float], float, float] | None = None
     for lo in LOW_GRID:
         for hi in HIGH_GRID:
             chosen = [y for s, rule, y in scored if s >= (lo if rule else hi)]
@@ -171,7 +175,8 @@ def _thresholds(docs: Sequence[LabeledDoc]) -> tuple[float, float]:
             if not tp:
                 continue
             p, r = tp / len(chosen), tp / positives
-            key = (1, r) if p >= TARGET_PRECISION else (0, 1.25 * p * r / (0.25 * p + r))
+            # precision first (up to the target, in steps of 0.05), then recall
+            key = (min(TARGET_PRECISION, int(p * 20) / 20), r)
             if best is None or key > best[0]:
                 best = (key, hi, lo)
     return (best[1], best[2]) if best else (99.0, 0.0)
