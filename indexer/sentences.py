@@ -5,12 +5,9 @@ import re
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket), then
 # whitespace, then something that can start a sentence (capital, digit, quote, bullet).
-# A blank line (between paragraphs of a passage) always ends a sentence: titles, headings and
-# list items often carry no final stop.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’»)\]]*\s+(?=[\"'“«(\[]?[A-ZА-ЯІЇЄҐ0-9•\-–])|[ \t]*\n[ \t]*\n\s*")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’»)\]]*\s+(?=[\"'“«(\[]?[A-ZА-ЯІЇЄҐ0-9•\-–])")
 # A list number or letter alone ("2.", "IV.", "(b).", "3.1.") starts the item after it.
 _ENUMERATOR = re.compile(r"\s*(?:\(?\d{1,3}(?:\.\d{1,3})*|\(?[IVXivx]{1,5}|\(?[a-zа-я])[.)]\s*")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _ABBREVIATIONS = frozenset(
     "u.s mr mrs ms dr gen lt col maj capt sgt adm st no nos vol e.g i.e etc vs jan feb mar "
     "apr jun jul aug sep sept oct nov dec fig art para p pp ст п р рр м млн млрд тис див".split())
@@ -21,9 +18,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        paragraph = _BLANK_LINE.search(text, m.start(), m.end()) is not None
-        if not paragraph and (_ends_with_abbreviation(text, m.start())
-                              or _ENUMERATOR.fullmatch(text, start, m.start())):
+        if _ends_with_abbreviation(text, m.start()) or _ENUMERATOR.fullmatch(text, start, m.start()):
             continue
         spans.append((start, m.start()))
         start = m.end()

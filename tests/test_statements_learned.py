@@ -74,13 +74,13 @@ def test_extracted_due_of_a_period_is_its_end():
 
 # --- sentences -----------------------------------------------------------------------------
 
-def test_paragraphs_without_a_final_stop_are_sentences_of_their_own():
-    text = ("Міноборони погодило план закупівель\n\nМіністерство оборони погодило план "
-            "закупівель на 2026 рік. Сторони домовилися про наступну зустріч.")
-    assert split_sentences(text) == [
-        "Міноборони погодило план закупівель",
-        "Міністерство оборони погодило план закупівель на 2026 рік.",
-        "Сторони домовилися про наступну зустріч."]
+def test_a_ukrainian_list_number_stays_with_its_item():
+    text = "Сторони погодили таке. 1. Сторони проводитимуть консультації щороку. IV. Прикінцеві положення."
+    assert split_sentences(text) == ["Сторони погодили таке.",
+                                     "1. Сторони проводитимуть консультації щороку.",
+                                     "IV. Прикінцеві положення."]
+    (s,) = [s for s in extract_statements(text, "uk") if s.kind == "commitment"]
+    assert s.text.startswith("1. Сторони") and s.actor == ACTOR_BOTH
 
 
 def test_a_list_number_stays_with_its_item():
