@@ -226,3 +226,16 @@ def test_ukrainian_documents_yield_statements(taxonomy, shipped):
     assert docs
     found = sum(len(component.rows_of(d, shipped)) for d in docs)
     assert found >= len(docs) // 2
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Міністерство оборони та партнери домовились про спільні закупівлі пального.", "decision"),
+    ("Президент увів у дію рішення про нову структуру сил оборони.", "decision"),
+    ("На засіданні був схвалений план реформування військової освіти.", "decision"),
+    ("Міністр доручив департаменту підготувати зміни до порядку закупівель.", "decision"),
+    ("Генеральний штаб планує розгорнути ще два навчальні центри.", "commitment"),
+    ("The agency plans to open two more repair hubs next year.", "commitment"),
+])
+def test_ukrainian_and_english_verb_forms_the_rules_read(sentence, kind):
+    from indexer.statements import classify_sentence
+    assert classify_sentence(sentence) == kind
