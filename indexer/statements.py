@@ -10,6 +10,12 @@ priorities"). An *action* is a task with an owner and a deadline (minutes' "Acti
 by <date>", "Відповідальний: ..."). A *figure* is any other sentence stating an amount of
 money or equipment. One kind per sentence, in that order of precedence: action, decision,
 commitment, figure.
+
+With the learned model (component `statements`, indexer/learning/statements.py) these rules
+become features: the model confirms or vetoes the rules' commitments and decisions, adds the
+ones they miss, and picks the actor; action items and figures stay the rules'. Due dates
+(indexer/due_dates.py) and first-person actors use the document's context
+(indexer/doc_context.py).
 """
 from __future__ import annotations
 
@@ -242,7 +248,8 @@ def find_amount(sentence: str) -> str | None:
 
 
 def find_due(sentence: str) -> str | None:
-    """Return the deadline as written ("30 June 2019"), or None."""
+    """Return the deadline as written ("30 June 2019"), its ISO prefix when the words alone do
+    not date it ("by the end of the year" needs the document's date), or None."""
     return _due(_sentence(sentence))
 
 
