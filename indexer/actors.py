@@ -11,7 +11,26 @@ from indexer.records import ACTOR_PARTNERS as PARTNERS
 from indexer.records import ACTOR_UKRAINE as UKRAINE
 from indexer.records import ACTOR_US as US
 
+_FIRST_PERSON = re.compile(r"(?<!\w)(?i:we|our|ours|us|ми|нас|нам|наш\w*)(?!\w)")
+
 NEAR_AFTER = 80        # chars: a mention this close after the verb may still be its agent
+
+# Countries and peoples other than the two sides (a closed class: allies, partners, donors).
+_COUNTRIES = (
+    r"(?:Albania|Australia|Austria|Belgium|Bulgaria|Canada|Croatia|Czech(?:ia| Republic)|Denmark|"
+    r"Estonia|Finland|France|Georgia|Germany|Greece|Hungary|Iceland|Ireland|Italy|Japan|Korea|"
+    r"Latvia|Lithuania|Luxembourg|Moldova|Montenegro|(?:the )?Netherlands|North Macedonia|Norway|"
+    r"Poland|Portugal|Romania|Slovakia|Slovenia|Spain|Sweden|Switzerland|Türkiye|Turkey|Britain|"
+    r"Armenia|Azerbaijan|Philippines|Israel|"
+    r"Albanian|Australian|Austrian|Belgian|Bulgarian|Canadian|Croatian|Czech|Danish|Estonian|"
+    r"Finnish|French|Georgian|German|Greek|Hungarian|Icelandic|Irish|Italian|Japanese|Korean|"
+    r"Latvian|Lithuanian|Dutch|Norwegian|Polish|Poles|Portuguese|Romanian|Slovak|Slovenian|"
+    r"Spanish|Swedish|Swiss|Turkish|British|Armenian|Moldovan)")
+_UK_COUNTRIES = (
+    r"Австрал|Австрі|Бельгі|Болгарі|Канад|Хорвати|Чехі|Дані|Естоні|Фінлянді|Франці|Грузі|"
+    r"Німеччин|Греці|Угорщин|Ісланді|Ірланді|Італі|Японі|Латві|Литв|Люксембург|Молдов|"
+    r"Нідерланд|Норвегі|Польщ|Португалі|Румуні|Словаччин|Словені|Іспані|Швеці|Швейцарі|"
+    r"Туреччин|Британі|Великобритані|Сполучен\w+ Королівств")
 
 # Longer names first inside each pattern; overlapping shorter mentions are dropped.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -22,7 +41,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:the )?U\.?S\.? (?:side|Department of Defen[sc]e|forces|personnel|instructors)|"
         r"\bU\.S\.(?=\s)|\bUS\b|\bUnited States\b|\bDoD\b|\bDSCA\b|\bEUCOM\b|\bODC\b|"
         r"\bOffice of Defense Cooperation\b|\bDepartment of Defen[sc]e\b|\bPentagon\b|"
-        r"\bSecretary of Defense\b|\bAmerican side\b|"
+        r"\bSecretary of Defense\b|\bAmerican side\b|\b(?:U\.S\. )?Congress\b|\bWhite House\b|"
+        r"\b(?:U\.S\. )?(?:Department of State|State Department)\b|\bAmericans?\b|"
+        r"Конгрес\w* США|Держдеп\w*|Білого дому|Білий дім|"
         r"Міністерство оборони США|Американськ\w+ [Сс]торон\w+|американськ\w+ [Сс]торон\w+|"
         r"американськ\w+ радник\w*|Американськ\w+ радник\w*|\bСША\b")),
     (UKRAINE, re.compile(
@@ -31,13 +52,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bMain Directorate of Logistics\b|\b(?:the )?Ministry\b|\bUkraine\b|"
         r"Міністерство оборони(?: України)?|Міністерств\w+ оборони(?: України)?|Міноборони|"
         r"\bМОУ\b|Українськ\w+ [Сс]торон\w+|Генеральн\w+ штаб\w*|\bГШ ЗСУ\b|\bЗСУ\b|"
+        r"\bVerkhovna Rada\b|\bCabinet of Ministers\b|\bNational Security and Defen[cs]e Council\b|"
+        r"\bNSDC\b|\bРНБО\b|Кабмін\w*|Кабінет\w* [Мм]іністрів|Верховн\w+ Рад\w*|"
         r"Головн\w+ управлінн\w+ логістики|Командуванн\w+|Департамент\w*|[Мм]іністерств\w+|"
         r"Україн[аи]\b")),
     (NATO, re.compile(r"\bNATO\b|\bthe Alliance\b|НАТО")),
     (PARTNERS, re.compile(
         r"\b(?:(?i:allies|partners|partner nations|donors?)|European Union|EU|United Kingdom|UK|"
-        r"Canada|Lithuania|Poland|Germany|Multinational Joint Commission|MJC|[Cc]ontact [Gg]roup)\b|"
-        r"[Пп]артнер\w*|[Сс]оюзник\w*|\bЄС\b|Литв\w+|Канад\w+|[Дд]онор\w*|\bБОК\b")),
+        r"Multinational Joint Commission|MJC|[Cc]ontact [Gg]roup|European Commission|"
+        r"EU Council|Council of the EU|" + _COUNTRIES + r")\b|"
+        r"[Пп]артнер\w*|[Сс]оюзник\w*|\bЄС\b|[Дд]онор\w*|\bБОК\b|Європейськ\w+ (?:[Сс]оюз|[Кк]омісі|[Рр]ад)\w*|"
+        r"(?<!\w)(?:" + _UK_COUNTRIES + r")\w*")),
 )
 # An actor right after one of these words is the object or the recipient, not the actor.
 _OBJECT_BEFORE = re.compile(
@@ -92,4 +117,18 @@ def actor_at(sentence: str, trigger: int | None) -> str | None:
 def _is_pair(sentence: str, first: Mention, second: Mention) -> bool:
     """Return True for "the United States and Ukraine": both sides named as one subject."""
     joined = sentence[first.end:second.start].strip().lower() in ("and", "та", "і", "й")
-    return joined and {first.actor, second.actor} == {US, UKRAINE}
+    return joined and UKRAINE in (first.actor, second.actor) and first.actor != second.actor
+
+
+def acting_actor(sentence: str, trigger: int | None, speaker: str | None = None) -> str | None:
+    """Return the actor acting at `trigger`; "we"/"our"/"ми" (or no actor named) is `speaker`,
+    the side whose voice the document is (indexer/doc_context.py)."""
+    found = mentions(sentence)
+    if speaker:
+        head = sentence[:trigger] if trigger is not None else sentence
+        we = _FIRST_PERSON.search(head)
+        before = [m for m in found if trigger is not None and m.end <= trigger]
+        if we and (not before or we.start() > before[-1].start):
+            return speaker
+    got = actor_at(sentence, trigger)
+    return speaker if got is None else got

@@ -6,6 +6,8 @@ import re
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket), then
 # whitespace, then something that can start a sentence (capital, digit, quote, bullet).
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’»)\]]*\s+(?=[\"'“«(\[]?[A-ZА-ЯІЇЄҐ0-9•\-–])")
+# A list number or letter alone ("2.", "IV.", "(b).", "3.1.") starts the item after it.
+_ENUMERATOR = re.compile(r"\s*(?:\(?\d{1,3}(?:\.\d{1,3})*|\(?[IVXivx]{1,5}|\(?[a-zа-я])[.)]\s*")
 _ABBREVIATIONS = frozenset(
     "u.s mr mrs ms dr gen lt col maj capt sgt adm st no nos vol e.g i.e etc vs jan feb mar "
     "apr jun jul aug sep sept oct nov dec fig art para p pp ст п р рр м млн млрд тис див".split())
@@ -16,7 +18,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if _ends_with_abbreviation(text, m.start()):
+        if _ends_with_abbreviation(text, m.start()) or _ENUMERATOR.fullmatch(text, start, m.start()):
             continue
         spans.append((start, m.start()))
         start = m.end()

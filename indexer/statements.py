@@ -10,21 +10,31 @@ priorities"). An *action* is a task with an owner and a deadline (minutes' "Acti
 by <date>", "Відповідальний: ..."). A *figure* is any other sentence stating an amount of
 money or equipment. One kind per sentence, in that order of precedence: action, decision,
 commitment, figure.
+
+With the learned model (component `statements`, indexer/learning/statements.py) these rules
+become features: the model confirms or vetoes the rules' commitments and decisions, adds the
+ones they miss, and picks the actor; action items and figures stay the rules'. Due dates
+(indexer/due_dates.py) and first-person actors use the document's context
+(indexer/doc_context.py).
 """
 from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Protocol
 
-from indexer.actors import actor_at
+from indexer.actors import acting_actor, actor_at
+from indexer.due_dates import find_due as _find_due
 from indexer.literals import fold, prechecked
 from indexer.records import STATEMENT_KINDS as KINDS
 from indexer.records import Statement
 from indexer.sentences import sentence_spans
 
+if TYPE_CHECKING:
+    from indexer.doc_context import DocContext
+
 __all__ = ["KINDS", "classify_sentence", "extract_statements", "find_actor", "find_amount",
-           "find_due"]
+           "find_due", "rule_signals"]
 
 # --- action items ------------------------------------------------------------------------
 _ACTION_LABEL = re.compile(
@@ -58,16 +68,21 @@ _NOT_FINITE_BEFORE = re.compile(
     r"decisions?|package|projects?|items?|recommendations|actions|record|minutes)\s+$",
     re.IGNORECASE)
 _UK_DECISION = re.compile(
-    r"(?<!\w)(?:погоди(?:в|ла|ло|ли)|домови(?:вся|лася|лися)|ухвали(?:в|ла|ло|ли)|затверди(?:в|ла|ло|ли)|"
-    r"вирішили|схвали(?:в|ла|ло|ли)|підписа(?:в|ла|ло|ли)|ухвалено|затверджено|вирішено|погоджено|"
-    r"схвалено|прийня(?:в|ла|ли|то) рішення|дійшли згоди)(?!\w)", re.IGNORECASE)
+    r"(?<!\w)(?:погоди(?:в|ла|ло|ли)|домови(?:вся|всь|лася|лась|лися|лись)|ухвали(?:в|ла|ло|ли)|"
+    r"затверди(?:в|ла|ло|ли)|виріши(?:в|ла|ло|ли)|схвали(?:в|ла|ло|ли)|підписа(?:в|ла|ло|ли)|"
+    r"ухвалено|затверджено|вирішено|погоджено|схвалено|підписано|"
+    r"прийня(?:в|ла|ли|то) рішення|дійшли згоди|(?:у|в)в[іе](?:в|ла|ли) (?:у|в) дію|"
+    r"доручи(?:в|ла|ло|ли)|підтрима(?:в|ла|ло|ли) (?:проєкт|проект|рішення|ініціатив)\w*|"
+    r"(?:був|була|було|були|мною)\s+(?:\w+\s+)?(?:і\s+\w+\s+)?(?:підписан|схвален|прийнят|затверджен|"
+    r"ухвален|погоджен)\w*)(?!\w)", re.IGNORECASE)
 
 # --- commitments -------------------------------------------------------------------------
 _PLEDGE = re.compile(
     r"(?<!assistance )(?<!funds )(?<!aid )(?<!support )"
     r"\b(?:commit(?:s|ted)? (?:to|that|itself|themselves)|(?:is|are|remains?) committed to|"
     r"pledge[sd]?|undert(?:akes?|ook) to|reaffirm(?:s|ed)? (?:[\w-]+ ){0,2}(?:commitment|support|partnership)|"
-    r"intends? to|confirm(?:s|ed)? that (?:it|they) will|promised? to)\b|"
+    r"intends? to|plans? to|confirm(?:s|ed)? that (?:it|they) will|promised? to)\b|"
+    r"(?<!\w)(?:план(?:ує|ують|уємо)|у планах|має на меті|мають на меті)(?!\w)|"
     r"зобов['’]язу(?:ється|ються|юся|ємося)|зобов['’]язал[аи]?(?:ся|сь)|"
     r"(?:має|мають) намір|гарантує|гарантують|"
     r"підтверджу(?:є|ють) (?:\w+ ){0,2}(?:зобов['’]язання|підтримку|партнерство)",
@@ -81,14 +96,17 @@ _UK_FUTURE = re.compile(
     r"створить|створять|подасть|подадуть|підготує|підготують|профінансує|профінансують|"
     r"запровадить|запровадять|продовжить|продовжать|розгляне|розглянуть|оприлюднить|"
     r"оприлюднять|поставить|поставлять|розробить|розроблять|укладе|укладуть|збільшить|"
-    r"збільшать|посилить|посилять|поширить|поширять|допоможе|допоможуть)(?!\w)")
+    r"збільшать|посилить|посилять|поширить|поширять|допоможе|допоможуть|"
+    r"надамо|забезпечимо|спрямуємо|виділимо|передамо|проведемо|створимо|подамо|підготуємо|"
+    r"запровадимо|продовжимо|розглянемо|поставимо|розробимо|укладемо|збільшимо|посилимо|"
+    r"допоможемо)(?!\w)")
 _UK_PARTY_CLAUSE = re.compile(
     r"^[\s•*·\-–—]*(?:Кожна |Українська |Американська |Обидві )?Сторон[аи]\s+\w+")
 _CLAUSE_BREAK = re.compile(
     r"[;:•(]|\b(?:that|which|who|whom|whose|where|when|because|if|unless|so|while|and then)\b|"
     r",\s*(?:and|but)\s|(?<!\w)(?:що|який|яка|які|яке|щоб|коли|якщо)(?!\w)|,\s*(?:а|і|та|але)\s")
 _AGENT = re.compile(
-    r"\b(?i:they|we|management|(?:working )?group|commission|board|committee|secretariat|council|"
+    r"(?<!\w)(?i:ми)(?!\w)|\b(?i:they|we|management|(?:working )?group|commission|board|committee|secretariat|council|"
     r"minister|deputy ministers?|directorate|department|office|agency|command|service|"
     r"administration|instructors|advisors|advisers|officials|participants?|part(?:y|ies)|"
     r"sides?|co-chairs|forces|personnel|government)\b|\b(?!(?:BDC|IPR|USAI|FMF|EDA|EUM|EEUM|GDP|"
@@ -127,6 +145,14 @@ _PRECHECKS = MappingProxyType({rx: prechecked(rx) for rx in (
     _EQUIPMENT, _DUE)})
 
 
+_NAMED = (("action_label", _ACTION_LABEL), ("owner_label", _OWNER_LABEL), ("task", _TASK),
+          ("uk_task", _UK_TASK), ("it_was_decided", _IT_WAS_DECIDED),
+          ("passive_decision", _PASSIVE_DECISION), ("uk_decision", _UK_DECISION),
+          ("decision_verb", _DECISION_VERB), ("pledge", _PLEDGE), ("uk_party", _UK_PARTY_CLAUSE),
+          ("modal", _MODAL), ("uk_future", _UK_FUTURE), ("money", _MONEY),
+          ("equipment", _EQUIPMENT), ("due", _DUE))
+
+
 class _Sentence(NamedTuple):
     """A sentence and its `fold`, for the pre-checks."""
 
@@ -149,18 +175,59 @@ def _finditer(regex: re.Pattern[str], sentence: _Sentence) -> Iterator[re.Match[
     return _PRECHECKS[regex].finditer(sentence.text, sentence.folded)
 
 
-def extract_statements(text: str, lang: str = "en") -> tuple[Statement, ...]:
-    """Return the statements found in `text`, one per classified sentence, in order."""
+class StatementClassifier(Protocol):
+    """A learned model of commitments and decisions (indexer/learning/statements.py)."""
+
+    def kind(self, sentence: str, ctx: "DocContext | None", passage_no: int = 1,
+             sentence_no: int = 0) -> str | None: ...
+
+    def actor(self, sentence: str, trigger: int | None, ctx: "DocContext | None") -> str | None: ...
+
+
+def extract_statements(text: str, lang: str = "en", context: "DocContext | None" = None,
+                       model: StatementClassifier | None = None,
+                       passage_no: int = 1) -> tuple[Statement, ...]:
+    """Return the statements found in `text`, one per classified sentence, in order.
+
+    `context` is the document's voice and date (first-person actors, relative due dates);
+    with a `model`, it decides commitments and decisions and their actors, the rules keep
+    action items and figures. `passage_no` is the passage's place in its document.
+    """
     out = []
-    for start, end in sentence_spans(text):
+    speaker = context.speaker if context else None
+    for sentence_no, (start, end) in enumerate(sentence_spans(text)):
         sentence = _sentence(text[start:end])
         found = _classify(sentence)
-        if found:
-            kind, trigger = found
-            out.append(Statement(kind=kind, text=sentence.text, start=start, end=end,
-                                 actor=actor_at(sentence.text, trigger),
-                                 amount=_amount(sentence), due=_due(sentence)))
+        kind, trigger = found if found else (None, None)
+        if model is not None and kind != "action":
+            learned = model.kind(sentence.text, context, passage_no, sentence_no)
+            if learned:
+                kind = learned
+            elif kind in ("commitment", "decision"):
+                kind = "figure" if _amount(sentence) else None
+        if not kind:
+            continue
+        if model is not None and kind in ("commitment", "decision"):
+            actor = model.actor(sentence.text, trigger, context)
+        else:
+            actor = acting_actor(sentence.text, trigger, speaker)
+        due = _find_due(sentence.text, context.date if context else None)
+        out.append(Statement(kind=kind, text=sentence.text, start=start, end=end, actor=actor,
+                             amount=_amount(sentence), due=due.phrase if due else None))
     return tuple(out)
+
+
+def rule_signals(sentence: str) -> tuple[str | None, int | None, tuple[str, ...]]:
+    """Return (the rules' kind, where its actor acts, the names of the patterns that match):
+    the learned classifier's view of what these rules see in `sentence`."""
+    s = _sentence(sentence)
+    found = _classify(s)
+    hits = tuple(name for name, rx in _NAMED if _search(rx, s))
+    agent = any(_has_agent(_subject(s.text, m.start()))
+                for rx in (_MODAL, _UK_FUTURE) for m in _finditer(rx, s))
+    finite = any(_is_finite_decision(s.text, m) for m in _finditer(_DECISION_VERB, s))
+    extra = (("modal_agent",) if agent else ()) + (("finite_decision",) if finite else ())
+    return (found[0] if found else None), (found[1] if found else None), hits + extra
 
 
 def classify_sentence(sentence: str) -> str | None:
@@ -181,7 +248,8 @@ def find_amount(sentence: str) -> str | None:
 
 
 def find_due(sentence: str) -> str | None:
-    """Return the deadline as written ("30 June 2019"), or None."""
+    """Return the deadline as written ("30 June 2019"), its ISO prefix when the words alone do
+    not date it ("by the end of the year" needs the document's date), or None."""
     return _due(_sentence(sentence))
 
 
@@ -192,9 +260,9 @@ def _amount(sentence: _Sentence) -> str | None:
 
 
 def _due(sentence: _Sentence) -> str | None:
-    """Return the deadline as written, or None."""
-    m = _search(_DUE, sentence)
-    return m.group(1) if m else None
+    """Return the deadline as written (or as ISO when the words alone do not date it), or None."""
+    due = _find_due(sentence.text)
+    return due.phrase if due else None
 
 
 def _classify(sentence: _Sentence) -> tuple[str, int | None] | None:

@@ -5,9 +5,12 @@ import dataclasses
 import hashlib
 import logging
 import resource
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from indexer.analysis import distinct_words
+from indexer.doc_context import document_context
 from indexer.errors import ReadError
 from indexer.learning.bundle import models_of
 from indexer.learning.dates import choose_meta
@@ -95,6 +98,8 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
     dates = models.get("dates")
     if dates is not None:                      # stated (front-matter) dates are kept
         doc = dataclasses.replace(doc, meta=choose_meta(dates, doc.meta, doc.blocks))
+    extract = partial(extract_statements, lang=doc.meta.lang, context=document_context(doc),
+                      model=models.get("statements"))
     passages = split_passages(doc)
     cues = [cue_passage(p.text, compiled, doc.meta.lang) for p in passages]
     ids = [p.passage_id for p in passages]
@@ -105,7 +110,7 @@ def analyze_document(doc: SourceDocument, taxonomy: Taxonomy, content_hash: str,
     else:                                      # no model attached: the cue rules alone
         passage_tags = tuple(passage_hits(c, compiled) for c in cues)
         doc_tags = tag_document(passage_tags, compiled, ids)
-    passages = [dataclasses.replace(p, tags=tags, statements=extract_statements(p.text, doc.meta.lang))
+    passages = [dataclasses.replace(p, tags=tags, statements=extract(p.text, passage_no=p.n))
                 for p, tags in zip(passages, passage_tags)]
     doctype = models.get("doctype")
     doc_type = doc.meta.doc_type or (

@@ -27,7 +27,7 @@ from indexer.learning.modelfile import MODELS_DIR, ModelError, load_model, model
 from indexer.records import Taxonomy
 
 # Registered components, in training order: name -> module under indexer.learning.
-COMPONENTS: tuple[str, ...] = ("tags", "dates", "doctype")
+COMPONENTS: tuple[str, ...] = ("tags", "dates", "doctype", "statements")
 
 
 @dataclass(frozen=True, slots=True)
