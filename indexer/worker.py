@@ -5,7 +5,6 @@ import dataclasses
 import hashlib
 import logging
 import resource
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from search.db import Database
 
 ACTIONS = ("login", "logout", "access", "upload", "marking", "metadata", "tag", "export",
-           "user", "token")
+           "user", "token", "train")
 DECISIONS = ("ok", "failed", "denied", "hidden", "rate-limited", "queued", "indexed")
 _DETAIL_MAX = 300
 
