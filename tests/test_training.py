@@ -11,10 +11,16 @@ from app import create_app
 from indexer.learning.corrections import corrected_documents
 from indexer.learning.folds import grouped_folds, publisher_of
 from indexer.learning.labels import LabelsError, load_labels
-from indexer.learning.modelfile import MODELS_DIR
+from indexer.learning.bundle import COMPONENTS
+from indexer.learning.modelfile import MODELS_DIR, ModelError
 from indexer.learning.train import MIN_EXAMPLES, check_labels
-from indexer.records import DocMeta, IndexedDocument, TagHit
+from indexer.build import build_index
+from indexer.learning.bundle import attach_models
+from indexer.readers import make_doc_id
+from indexer.records import DocMeta, IndexedDocument, Marking, TagHit
+from indexer.taxonomy import default_taxonomy_path, load_taxonomy
 from tests.labels_folder import write_labels_folder
+from web.auth import stores
 from web.training import is_train_invocation
 
 
@@ -123,3 +129,41 @@ def test_corrected_tags_become_labels(tmp_path):
     (labeled,) = corrected_documents([doc, gone], corpus)
     assert labeled.loe == ("sector-reform",) and labeled.principle == ("mutual-investment",)
     assert labeled.corpus_path == corpus / "a.md" and labeled.doc_type is None
+
+
+def test_train_writes_every_model_and_retraining_is_byte_identical(tmp_path, labels, shipped):
+    first = _train(tmp_path, shipped, labels)
+    assert first.exit_code == 0, first.output
+    assert "trained on 24 labeled documents" in first.output
+    again = tmp_path / "again"
+    shutil.copytree(MODELS_DIR, again)
+    assert _train(tmp_path, again, labels).exit_code == 0
+    for name in COMPONENTS:
+        assert (shipped / f"{name}.json").read_bytes() == (again / f"{name}.json").read_bytes()
+        assert (shipped / f"{name}.json").read_bytes() != (MODELS_DIR / f"{name}.json").read_bytes()
+
+
+def test_a_model_that_does_not_match_the_taxonomy_stops_the_start(tmp_path, shipped):
+    data = json.loads((shipped / "tags.json").read_text(encoding="utf-8"))
+    data["classes"] = [c for c in data["classes"] if c != "mutual-investment"]
+    (shipped / "tags.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"does not match the taxonomy: the taxonomy has "
+                                         r"mutual-investment which the model lacks.*flask --app app train"):
+        create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "MODELS_DIR": str(shipped)})
+
+
+def test_tag_corrections_made_in_the_ui_are_training_examples(tmp_path, labels, shipped, corpus_copy):
+    index = tmp_path / "index"
+    build_index(corpus_copy, index, attach_models(load_taxonomy(default_taxonomy_path())))
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus_copy),
+                      "DATA_DIR": str(tmp_path / "data"), "MODELS_DIR": str(shipped)})
+    doc_id = make_doc_id("logistics-working-group-minutes.md")
+    assert app.extensions["kb"].record(doc_id, Marking.RESTRICTED)       # it is indexed
+    with app.app_context():
+        stores(app).corrections.correct_tag(doc_id, "principle", "mutual-investment", "add",
+                                            "the partner co-funds it", "editor")
+    result = app.test_cli_runner().invoke(args=["train", "--labels", str(labels)])
+    assert result.exit_code == 0, result.output
+    assert "and 1 corrected ones" in result.output
+    trained = json.loads((shipped / "tags.json").read_text(encoding="utf-8"))["trained"]
+    assert trained["corrected"] == 1 and trained["documents"] == 25

@@ -212,14 +212,3 @@ def evaluate_folds(held_out: Sequence[tuple[object, Sequence[LabeledDoc]]],
                 hits = predict(runtime, d, taxonomy).tags
             pairs.append((d, {h.tag for h in hits}))
     return score_tags(pairs, taxonomy)
-
-
-def train_and_save(folders: Sequence[Path], taxonomy: Taxonomy, models_dir: Path | None = None) -> Path:
-    """Train on the labeled `folders` together and write `tags.json`; return its path."""
-    from indexer.learning.labels import load_labels
-    from indexer.learning.modelfile import MODELS_DIR, save_model
-    docs = [d for folder in folders for d in load_labels(Path(folder), taxonomy)]
-    payload = train(docs, taxonomy)
-    return save_model("tags", classes(taxonomy), payload,
-                      {"documents": len(docs), "folders": [Path(f).name for f in folders]},
-                      models_dir or MODELS_DIR)
