@@ -9,6 +9,11 @@
 (c) the same passage texts (read back from the built index's stored text) written by a bare
     Whoosh writer: schema ID + TEXT(stored, kb_analyzer()), same writer options; ratio
     build / bare (target <= 1.3x);
+(e) the whole knowledge step (`indexer.worker.analyze_document`: learned tags, date, type,
+    statements, passage split) over an evenly spaced sample of `--knowledge-limit` files, read
+    first and not timed: CPU per document and its extrapolated share of the build's CPU; and
+    the time to load the shipped models. The build uses the shipped models (`--no-models`: the
+    cue rules alone).
 (d) `indexer.tagging.tag_passage` over those passages, serially in this process: passages/s,
     and its share of the build (CPU share = tagging s / build s; wall-clock share estimate =
     tagging s / (workers x build s), since tagging runs in the workers beside the writer).
@@ -36,6 +41,7 @@ from indexer import analysis  # noqa: E402
 from indexer import schema as f  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.records import decode_document  # noqa: E402
+from indexer.learning.bundle import attach_models  # noqa: E402
 from indexer.taxonomy import default_taxonomy_path, load_taxonomy  # noqa: E402
 
 
@@ -109,6 +115,26 @@ def tag_throughput(passages, taxonomy) -> tuple[float, float, int]:
     return time.perf_counter() - t0, time.process_time() - c0, len(passages)
 
 
+def knowledge_share(corpus: Path, taxonomy, limit: int, build_cpu: float) -> dict:
+    """Return the CPU of `analyze_document` over a sample of the corpus's files, extrapolated."""
+    from indexer.readers import read_document
+    from indexer.scan import scan_corpus
+    from indexer.worker import analyze_document
+    files = scan_corpus(corpus).files
+    step = max(1, len(files) // limit)
+    sample = files[::step][:limit]
+    cpu = 0.0
+    for f in sample:
+        doc = read_document(f.path, corpus)
+        c0 = time.process_time()
+        analyze_document(doc, taxonomy, "0" * 64, f)
+        cpu += time.process_time() - c0
+    per_doc = cpu / max(1, len(sample))
+    return {"files_timed": len(sample), "cpu_ms_per_doc": round(1000 * per_doc, 2),
+            "est_total_cpu_s": round(per_doc * len(files), 1),
+            "share_of_build_cpu": round(per_doc * len(files) / build_cpu, 3)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", type=Path)
@@ -119,8 +145,14 @@ def main(argv=None) -> int:
     ap.add_argument("--tag-limit", type=int, default=0,
                     help="time tagging on an evenly spaced sample of this many passages (0 = all)")
     ap.add_argument("--ablate-tagging", action="store_true")
+    ap.add_argument("--knowledge-limit", type=int, default=400)
+    ap.add_argument("--no-models", action="store_true", help="build with the cue rules alone")
     a = ap.parse_args(argv)
+    t0 = time.perf_counter()
     taxonomy = load_taxonomy(default_taxonomy_path())
+    if not a.no_models:
+        taxonomy = attach_models(taxonomy)
+    model_load_s = time.perf_counter() - t0
     tmp = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     index_dir = a.keep_index or tmp / "index"
     if a.keep_index and a.keep_index.exists():
@@ -183,6 +215,11 @@ def main(argv=None) -> int:
             res["tagging"]["share_of_build_wall_measured"] = round(
                 1 - ab["seconds"] / full["seconds"], 3)
         print(json.dumps(res["tagging"]), flush=True)
+        print(f"(e) knowledge step over {a.knowledge_limit} files ...", flush=True)
+        res["knowledge"] = knowledge_share(a.corpus, taxonomy, a.knowledge_limit,
+                                           full["writer_cpu_s"] + full["workers_cpu_s"])
+        res["knowledge"]["taxonomy_and_models_load_s"] = round(model_load_s, 3)
+        print(json.dumps(res["knowledge"]), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if a.json:

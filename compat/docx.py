@@ -20,6 +20,7 @@ try:
 except ImportError:
     raise LibraryChanged(problem(DISTRIBUTION, PINNED, "docx.table", ["_Cell"])) from None
 PARAGRAPH_INTERNALS = ("_p",)
+RUN_INTERNALS = ("_r",)
 CELL_INTERNALS = ("_tc",)
 CELL_CLASS = "docx.table._Cell"
 
@@ -27,6 +28,11 @@ CELL_CLASS = "docx.table._Cell"
 def paragraph_element(paragraph: Paragraph):
     """Return the paragraph's `<w:p>` element (lxml, with `.style` and `.xpath`)."""
     return paragraph._p
+
+
+def run_element(run):
+    """Return the run's `<w:r>` element (to move it into a hyperlink, which has no API)."""
+    return run._r
 
 
 def cell_element(cell: Cell):
@@ -38,7 +44,9 @@ def _check() -> None:
     blank = docx.Document()
     paragraph = blank.add_paragraph("x")
     cell = blank.add_table(rows=1, cols=1).cell(0, 0)
+    run = paragraph.add_run("y")
     for owner, where, names in ((paragraph, "docx.text.paragraph.Paragraph", PARAGRAPH_INTERNALS),
+                                (run, "docx.text.run.Run", RUN_INTERNALS),
                                 (cell, CELL_CLASS, CELL_INTERNALS)):
         gone = [n for n in names if not hasattr(owner, n)]
         if gone:

@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from compat.docx import paragraph_element, run_element
 from search.brief import Brief, BriefItem, BriefSection
 
 HEADINGS = (("decisions", "Decisions"), ("commitments", "Commitments"),
@@ -158,5 +159,5 @@ def _hyperlink(paragraph, url: str, text: str) -> None:
     run = paragraph.add_run(text)
     run.font.underline = True
     run.font.color.rgb = RGBColor(0x1F, 0x4E, 0x9A)
-    link.append(run._r)
-    paragraph._p.append(link)
+    link.append(run_element(run))
+    paragraph_element(paragraph).append(link)

@@ -104,6 +104,10 @@ def test_docx_paragraph_and_cell_elements():
         assert hasattr(paragraph, name)
     for name in compat_docx.CELL_INTERNALS:
         assert hasattr(cell, name)
+    run = paragraph.add_run("more")
+    for name in compat_docx.RUN_INTERNALS:
+        assert hasattr(run, name)
+    assert compat_docx.run_element(run).tag.endswith("}r")
     assert compat_docx.paragraph_element(paragraph).style == "Heading1"
     assert compat_docx.cell_element(cell).xpath(".//w:p")
     assert isinstance(cell, compat_docx.Cell)
