@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from indexer.learning.linear import LinearModel
-from indexer.learning.tagfeatures import CUE_PARTS, DocFeatures, Key, document_features
+from indexer.learning.tagfeatures import (CUE_PARTS, DocFeatures, Key, document_features,
+                                          sentence_rows, sentence_summary)
 from indexer.records import Evidence, TagHit, Taxonomy
 from indexer.tagging import PassageCues, passage_hits
 from indexer.taxonomy import CompiledTaxonomy, compile_taxonomy
@@ -22,6 +23,7 @@ class TagModel:
     group: str
     model: LinearModel
     threshold: float
+    sentence: LinearModel | None = None     # scores single sentences (see `sentence_summary`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +76,12 @@ class TagsModel:
         rule = [passage_hits(c, taxonomy) for c in cues]
         doc_hits: list[TagHit] = []
         extra: dict[int, list[TagHit]] = {}
+        sents = sentence_rows(cues, tag_ids) if any(tm.sentence for tm in self.tags) else {}
         for tm in self.tags:
-            margin = tm.model.score(feats.values) - tm.threshold
+            values = feats.values
+            if tm.sentence is not None:
+                values = {**values, **sentence_summary([tm.sentence.score(r) for r in sents.values()])}
+            margin = tm.model.score(values) - tm.threshold
             if margin < 0:
                 continue
             contrib = _sentence_contributions(tm.model, feats, tag_ids)
