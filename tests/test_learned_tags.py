@@ -157,6 +157,20 @@ def test_sentence_classifier_is_learned_from_the_evidence(trained):
     assert any(k.startswith("s:") for k in entry["weights"])
 
 
+def test_sentence_model_share_goes_to_the_sentences_it_rated_best():
+    """The sentence-classifier features' share of a tag's score is credited to the best
+    sentence (s:max) and split over the best two (s:top2), so they can lead the evidence."""
+    from indexer.learning.linear import LinearModel
+    from indexer.learning.tagmodel import _add_sentence_model
+    contrib = {(0, 0): (0.5, [(0.5, "budget")]), (0, 1): (0.2, [(0.2, "plan")])}
+    m = LinearModel({"s:max": 1.0, "s:top2": 2.0}, 0.0)
+    _add_sentence_model(contrib, m, {"s:max": 3.0, "s:top2": 1.0}, [(1, 0), (0, 1)])
+    assert contrib[(1, 0)][0] == pytest.approx(4.0)
+    assert {name for _, name in contrib[(1, 0)][1]} == {"sentence model"}
+    assert contrib[(0, 1)][0] == pytest.approx(1.2)
+    assert contrib[(0, 0)][0] == 0.5
+
+
 def test_pasted_text_uses_the_same_model(trained, taxonomy):
     _, with_model = trained
     text = NEW_TEXT.split("\n\n", 1)[1]
