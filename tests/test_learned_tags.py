@@ -56,7 +56,8 @@ def _write_labels(folder: Path) -> Path:
             f"---\ntitle: Meeting note {key}\nsource: {source}\nlang: en\n---\n{text}", encoding="utf-8")
         (folder / "corpus" / f"{key}.txt").write_text(text, encoding="utf-8")
         gold[name] = {"loe": ["defense-capability"],
-                      "principle": ["mutual-investment"] if pays else [], "type": "minutes"}
+                      "principle": ["mutual-investment"] if pays else [], "type": "minutes",
+                      "evidence": {"mutual-investment": body[0]} if pays else {}}
     (folder / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     return folder
 
@@ -123,6 +124,51 @@ def test_evidence_sentences_belong_to_the_document_and_explain_the_tag(trained, 
     # no passage carries a tag its document lacks
     doc_tags = {t.tag for t in parsed.tags}
     assert all(set(p.tag_ids("loe") + p.tag_ids("principle")) <= doc_tags for p in parsed.passages)
+
+
+def test_evidence_quote_is_located_in_the_indexers_sentences(taxonomy, tmp_path):
+    """A gold evidence quote (wording slightly off) is found in the sentence holding most of
+    its terms; a quote sharing too few terms is found nowhere."""
+    path = tmp_path / "q.txt"
+    path.write_text(_doc(PAYS + OTHER), encoding="utf-8")
+    from indexer.learning.tagfeatures import sentence_rows
+    from indexer.tagging import cue_passage
+    doc = read_document(path, path.parent)
+    cues = [cue_passage(p.text, taxonomy, "en") for p in split_passages(doc)]
+    rows = sentence_rows(cues, [t.id for t in compile_taxonomy(taxonomy).topics.tags])
+    key = learned._locate("Kyiv pays the larger part of the depot from its treasury", rows)
+    i, s = key
+    a, b = cues[i].sentences[s]
+    assert cues[i].text[a:b].startswith("Kyiv pays the larger part")
+    assert learned._locate("A marching orchestra in the square", rows) is None
+
+
+def test_sentence_classifier_is_learned_from_the_evidence(trained):
+    """The model file holds a sentence classifier for a tag with evidence quotes; it scores a
+    new sentence about the partner's treasury paying above an unrelated one."""
+    root, _ = trained
+    payload = json.loads((root / "models" / "tags.json").read_text(encoding="utf-8"))
+    payload = payload.get("model", payload)
+    entry = next(t for t in payload["tags"] if t["tag"] == "mutual-investment")
+    assert entry["sentence"] and entry["sentence"]["weights"]
+    m = learned.from_payload(payload).tags
+    sm = next(t for t in m if t.tag == "mutual-investment").sentence
+    assert sm.score({"w:treasury": 1.0, "w:pays": 1.0}) > sm.score({"w:garden": 1.0, "w:lunch": 1.0})
+    assert any(k.startswith("s:") for k in entry["weights"])
+
+
+def test_sentence_model_share_goes_to_the_sentences_it_rated_best():
+    """The sentence-classifier features' share of a tag's score is credited to the best
+    sentence (s:max) and split over the best two (s:top2), so they can lead the evidence."""
+    from indexer.learning.linear import LinearModel
+    from indexer.learning.tagmodel import _add_sentence_model
+    contrib = {(0, 0): (0.5, [(0.5, "budget")]), (0, 1): (0.2, [(0.2, "plan")])}
+    m = LinearModel({"s:max": 1.0, "s:top2": 2.0}, 0.0)
+    _add_sentence_model(contrib, m, {"s:max": 3.0, "s:top2": 1.0}, [(1, 0), (0, 1)])
+    assert contrib[(1, 0)][0] == pytest.approx(4.0)
+    assert {name for _, name in contrib[(1, 0)][1]} == {"sentence model"}
+    assert contrib[(0, 1)][0] == pytest.approx(1.2)
+    assert contrib[(0, 0)][0] == 0.5
 
 
 def test_pasted_text_uses_the_same_model(trained, taxonomy):

@@ -19,6 +19,7 @@ POSITION_WEIGHT = (2.0, 1.5)    # the first passages' terms and cues count this 
 WORD_SCALE = 3.0                # unit-length term vector scaled to this length (vs cue features)
 TITLE_VALUE = 0.5               # value of each title term feature
 CUE_PARTS = ("sum", "max", "share", "dens")
+SENTENCE_SCALE = 4.0            # value of the sentence-classifier features at probability 1
 
 Key = tuple[int, int]           # (passage index, sentence index)
 
@@ -109,3 +110,35 @@ def _values(totals: Mapping[str, float], cue_max: Mapping[str, float],
     return values, per_unit
 
 
+
+
+def sentence_rows(cues: Sequence[PassageCues], tag_ids: Sequence[str]) -> dict[Key, dict[str, float]]:
+    """Return each sentence's own features: its terms and bigrams (present: 1) and every tag's
+    cue score there (log 1 + score), for the sentence classifiers of `sentence_scores`."""
+    out: dict[Key, dict[str, float]] = {}
+    for i, pc in enumerate(cues):
+        for s, (a, b) in _sentence_term_ranges(pc):
+            ts = [t for t in pc.terms[a:b] if not t.isdigit()]
+            row = out.setdefault((i, s), {})
+            for t in ts:
+                row["w:" + t] = 1.0
+            for t1, t2 in zip(ts, ts[1:]):
+                row[f"b:{t1}_{t2}"] = 1.0
+        for tag, scores in zip(tag_ids, pc.scores):
+            for sc in scores:
+                row = out.setdefault((i, sc.sentence), {})
+                row["cue:" + tag] = row.get("cue:" + tag, 0.0) + math.log1p(sc.score)
+    return out
+
+
+def sentence_summary(scores: Sequence[float]) -> dict[str, float]:
+    """Return the document features of a tag's sentence scores (decision values): the
+    probability of its best sentence and the mean probability of its best two."""
+    if not scores:
+        return {}
+    top = sorted((_sigmoid(x) for x in scores), reverse=True)[:2]
+    return {"s:max": SENTENCE_SCALE * top[0], "s:top2": SENTENCE_SCALE * sum(top) / len(top)}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))

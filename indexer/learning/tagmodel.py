@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from indexer.learning.linear import LinearModel
-from indexer.learning.tagfeatures import CUE_PARTS, DocFeatures, Key, document_features
+from indexer.learning.tagfeatures import (CUE_PARTS, DocFeatures, Key, document_features,
+                                          sentence_rows, sentence_summary)
 from indexer.records import Evidence, TagHit, Taxonomy
 from indexer.tagging import PassageCues, passage_hits
 from indexer.taxonomy import CompiledTaxonomy, compile_taxonomy
@@ -22,6 +23,7 @@ class TagModel:
     group: str
     model: LinearModel
     threshold: float
+    sentence: LinearModel | None = None     # scores single sentences (see `sentence_summary`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +76,18 @@ class TagsModel:
         rule = [passage_hits(c, taxonomy) for c in cues]
         doc_hits: list[TagHit] = []
         extra: dict[int, list[TagHit]] = {}
+        sents = sentence_rows(cues, tag_ids) if any(tm.sentence for tm in self.tags) else {}
         for tm in self.tags:
-            margin = tm.model.score(feats.values) - tm.threshold
+            values = feats.values
+            scored: list[tuple[float, Key]] = []
+            if tm.sentence is not None:
+                scored = sorted(((-tm.sentence.score(r), k) for k, r in sents.items()))
+                values = {**values, **sentence_summary([-x for x, _ in scored])}
+            margin = tm.model.score(values) - tm.threshold
             if margin < 0:
                 continue
             contrib = _sentence_contributions(tm.model, feats, tag_ids)
+            _add_sentence_model(contrib, tm.model, values, [k for _, k in scored[:2]])
             best = sorted((k for k, (c, _) in contrib.items() if c > 0),
                           key=lambda k: (-contrib[k][0], k))[:MAX_EVIDENCE]
             evidence = tuple(_evidence(cues, passage_ids, k, contrib[k][1]) for k in best)
@@ -97,6 +106,20 @@ class TagsModel:
             key=lambda h: order.get(h.tag, len(order)))) for i in range(len(cues)))
         return DocumentTags(tuple(sorted(doc_hits, key=lambda h: order.get(h.tag, len(order)))),
                             passage_tags)
+
+
+def _add_sentence_model(contrib: dict[Key, tuple[float, list[tuple[float, str]]]],
+                        m: LinearModel, values: dict[str, float], top: Sequence[Key]) -> None:
+    """Add the sentence-classifier features' share of the score to the sentences they come
+    from: all of `s:max` to the best sentence, `s:top2` split over the best two."""
+    if not top:
+        return
+    shares = [(top[0], m.weights.get("s:max", 0.0) * values.get("s:max", 0.0))]
+    shares += [(k, m.weights.get("s:top2", 0.0) * values.get("s:top2", 0.0) / len(top)) for k in top]
+    for k, c in shares:
+        if c:
+            total, parts = contrib.get(k, (0.0, []))
+            contrib[k] = (total + c, [*parts, (c, "sentence model")])
 
 
 def _evidence(cues: Sequence[PassageCues], ids: Sequence[str], key: Key,

@@ -17,18 +17,22 @@ from pathlib import Path
 from indexer.learning.folds import grouped_folds
 from indexer.learning.labels import LabeledDoc
 from indexer.learning.linear import LinearModel, fit_binary
-from indexer.learning.tagfeatures import DocFeatures, document_features
+from indexer.learning.tagfeatures import (DocFeatures, document_features, sentence_rows,
+                                          sentence_summary)
 from indexer.learning.tagmodel import DocumentTags, TagModel, TagsModel, compiled
 from indexer.records import Taxonomy
 from indexer.tagging import PassageCues, cue_passage, passage_hits
-from indexer.taxonomy import compile_taxonomy
+from indexer.taxonomy import compile_taxonomy, phrase_terms
 
 GROUPS = ("loe", "principle")
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 INNER_K = 4
 MIN_DF = 2                      # a term must occur in this many training documents
 PRUNE = 1e-3                    # weights smaller than this are left out of the model file
-FORMAT = 1
+SENTENCE_C = 1.0                # regularization of the per-tag sentence classifiers
+SENTENCE_PRUNE = 1e-2           # sentence-model weights smaller than this are left out
+MIN_OVERLAP = 0.5               # share of an evidence quote's terms a sentence must hold
+FORMAT = 2
 
 
 # --- the component contract -------------------------------------------------------------
@@ -44,7 +48,9 @@ def from_payload(payload: Mapping) -> TagsModel:
     if payload.get("format") != FORMAT:
         raise ValueError(f"tags model format {payload.get('format')!r}, {FORMAT} expected")
     return TagsModel(tuple(TagModel(t["tag"], t["group"], LinearModel.from_json(t),
-                                    float(t["threshold"])) for t in payload["tags"]))
+                                    float(t["threshold"]),
+                                    LinearModel.from_json(t["sentence"]) if t.get("sentence") else None)
+                           for t in payload["tags"]))
 
 
 @lru_cache(maxsize=512)
@@ -145,22 +151,94 @@ def _restrict(row: Mapping[str, float], vocab: set[str]) -> dict[str, float]:
     return {k: v for k, v in row.items() if k in vocab or k[:2] not in ("w:", "b:", "t:")}
 
 
+def labeled_sentences(doc: LabeledDoc, taxonomy: Taxonomy) -> dict:
+    """Return the sentence rows (see `tagfeatures.sentence_rows`) of a labeled document."""
+    _, cues, _ = _read_cues(str(doc.corpus_path), _plain(taxonomy))
+    return sentence_rows(cues, [t.id for t in compiled(taxonomy).topics.tags])
+
+
+def _locate(quote: str, rows: Mapping) -> object | None:
+    """Return the key of the sentence holding most of `quote`'s terms (None below MIN_OVERLAP)."""
+    want = {t for t in phrase_terms(quote) if not t.isdigit()}
+    if not want:
+        return None
+    best, key = 0.0, None
+    for k in sorted(rows):
+        got = sum(1 for t in want if "w:" + t in rows[k]) / len(want)
+        if got > best + 1e-9:
+            best, key = got, k
+    return key if best >= MIN_OVERLAP else None
+
+
+def _sentence_examples(docs: Sequence[LabeledDoc], sents: Sequence[Mapping], idx: Sequence[int],
+                       tag: str, group: str) -> tuple[list[Mapping], list[bool]]:
+    """Return (rows, labels): the located evidence sentences of the tag's documents, and every
+    sentence of the documents without it (documents with the tag but no evidence left out)."""
+    rows: list[Mapping] = []
+    labels: list[bool] = []
+    for i in idx:
+        d = docs[i]
+        if tag in d.ignore:
+            continue
+        if tag in _gold(d, group):
+            key = _locate(d.evidence[tag], sents[i]) if d.evidence.get(tag) else None
+            if key is not None:
+                rows.append(sents[i][key])
+                labels.append(True)
+        else:
+            for k in sorted(sents[i]):
+                rows.append(sents[i][k])
+                labels.append(False)
+    return rows, labels
+
+
+def _fit_sentences(docs, sents, idx, tag: str, group: str) -> LinearModel | None:
+    """Return the tag's sentence classifier learned from documents `idx` (None: no positives)."""
+    rows, labels = _sentence_examples(docs, sents, idx, tag, group)
+    if sum(labels) < 2 or all(labels):
+        return None
+    m = fit_binary(rows, labels, c=SENTENCE_C)
+    return LinearModel({k: v for k, v in m.weights.items() if abs(v) >= SENTENCE_PRUNE}, m.bias)
+
+
+def _summary(m: LinearModel | None, rows: Mapping) -> dict[str, float]:
+    return sentence_summary([m.score(r) for r in rows.values()]) if m is not None else {}
+
+
+def _oof_summaries(docs, sents, tag: str, group: str) -> list[dict[str, float]]:
+    """Return every document's sentence features, scored by classifiers that did not see it."""
+    groups = [d.publisher for d in docs]
+    out: list[dict[str, float]] = [{} for _ in docs]
+    k = min(INNER_K, len(set(groups)))
+    if k < 2:
+        return out
+    for tr, te in grouped_folds(list(docs), groups, k):
+        m = _fit_sentences(docs, sents, tr, tag, group)
+        for i in te:
+            out[i] = _summary(m, sents[i])
+    return out
+
+
 def train(docs: Sequence[LabeledDoc], taxonomy: Taxonomy) -> dict:
     """Return a tags model payload learned from `docs` (gold loe/principle, `ignore` skipped)."""
     all_rows = [labeled_features(d, taxonomy).values for d in docs]
     vocab = _vocabulary(all_rows)
     all_rows = [_restrict(r, vocab) for r in all_rows]
+    sents = [{k: _restrict(r, vocab) for k, r in labeled_sentences(d, taxonomy).items()} for d in docs]
     out = []
     for group in GROUPS:
         for tag in taxonomy.group(group):
             idx = [i for i, d in enumerate(docs) if tag.id not in d.ignore]
-            rows = [all_rows[i] for i in idx]
+            sentence = _fit_sentences(docs, sents, range(len(docs)), tag.id, group)
+            oof = _oof_summaries(docs, sents, tag.id, group) if sentence is not None else None
+            rows = [{**all_rows[i], **(oof[i] if oof else {})} for i in idx]
             labels = [tag.id in _gold(docs[i], group) for i in idx]
             c, threshold = _choose(rows, labels, [docs[i].publisher for i in idx])
             m = fit_binary(rows, labels, c=c)
             m = LinearModel({k: v for k, v in m.weights.items() if abs(v) >= PRUNE}, m.bias)
             out.append({"tag": tag.id, "group": group, "c": c,
-                        "threshold": round(threshold, 6), **m.to_json()})
+                        "threshold": round(threshold, 6), **m.to_json(),
+                        "sentence": sentence.to_json() if sentence is not None else None})
     return {"format": FORMAT, "tags": out}
 
 
