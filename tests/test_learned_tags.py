@@ -162,13 +162,13 @@ def test_sentence_model_share_goes_to_the_sentences_it_rated_best():
     sentence (s:max) and split over the best two (s:top2), so they can lead the evidence."""
     from indexer.learning.linear import LinearModel
     from indexer.learning.tagmodel import _add_sentence_model
-    contrib = {(0, 0): (0.5, [(0.5, "budget")]), (0, 1): (0.2, [(0.2, "plan")])}
+    contrib = {(0, 0): 0.5, (0, 1): 0.2}
     m = LinearModel({"s:max": 1.0, "s:top2": 2.0}, 0.0)
-    _add_sentence_model(contrib, m, {"s:max": 3.0, "s:top2": 1.0}, [(1, 0), (0, 1)])
-    assert contrib[(1, 0)][0] == pytest.approx(4.0)
-    assert {name for _, name in contrib[(1, 0)][1]} == {"sentence model"}
-    assert contrib[(0, 1)][0] == pytest.approx(1.2)
-    assert contrib[(0, 0)][0] == 0.5
+    named = _add_sentence_model(contrib, m, {"s:max": 3.0, "s:top2": 1.0}, [(1, 0), (0, 1)])
+    assert contrib[(1, 0)] == pytest.approx(4.0)
+    assert {name for _, name in named[(1, 0)]} == {"sentence model"}
+    assert contrib[(0, 1)] == pytest.approx(1.2)
+    assert contrib[(0, 0)] == 0.5 and (0, 0) not in named
 
 
 def test_pasted_text_uses_the_same_model(trained, taxonomy):

@@ -34,27 +34,37 @@ class DocumentTags:
     passage_tags: tuple[tuple[TagHit, ...], ...]
 
 
-def _sentence_contributions(m: LinearModel, f: DocFeatures, tag_ids: Sequence[str]
-                            ) -> dict[Key, tuple[float, list[tuple[float, str]]]]:
-    """Return each sentence's contribution to `m`'s score, with its top named parts."""
+def _cue_weights(m: LinearModel, f: DocFeatures, tag_ids: Sequence[str]) -> dict[str, float]:
+    """Return, per tag, what its cue evidence adds to `m`'s score per unit of cue share."""
     w = m.weights
-    cue_weight = {t: sum(w.get(f"c:{t}:{p}", 0.0) * f.values.get(f"c:{t}:{p}", 0.0)
-                         for p in CUE_PARTS) for t in tag_ids}
+    return {t: sum(w.get(f"c:{t}:{p}", 0.0) * f.values.get(f"c:{t}:{p}", 0.0)
+                   for p in CUE_PARTS) for t in tag_ids}
+
+
+def _sentence_totals(m: LinearModel, f: DocFeatures, cue_weight: dict[str, float]) -> dict[Key, float]:
+    """Return each sentence's contribution to `m`'s score (its features' shares x weights)."""
+    w = m.weights
     out = {}
     for key, row in f.shares.items():
-        total, parts = 0.0, []
+        total = 0.0
         for k, share in row.items():
-            if k.startswith("cue:"):
-                c = cue_weight.get(k[4:], 0.0) * share
-                name = f.cue_labels.get((key, k[4:]), k[4:])
-            else:
-                c = w.get(k, 0.0) * share
-                name = k[2:].replace("_", " ")
-            if c:
-                total += c
-                parts.append((c, name))
-        out[key] = (total, parts)
+            total += (cue_weight.get(k[4:], 0.0) if k.startswith("cue:") else w.get(k, 0.0)) * share
+        out[key] = total
     return out
+
+
+def _sentence_parts(m: LinearModel, f: DocFeatures, key: Key,
+                    cue_weight: dict[str, float]) -> list[tuple[float, str]]:
+    """Return the named non-zero parts of one sentence's contribution (for its evidence)."""
+    parts = []
+    for k, share in f.shares.get(key, {}).items():
+        if k.startswith("cue:"):
+            c, name = cue_weight.get(k[4:], 0.0) * share, f.cue_labels.get((key, k[4:]), k[4:])
+        else:
+            c, name = m.weights.get(k, 0.0) * share, k[2:].replace("_", " ")
+        if c:
+            parts.append((c, name))
+    return parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +96,18 @@ class TagsModel:
             margin = tm.model.score(values) - tm.threshold
             if margin < 0:
                 continue
-            contrib = _sentence_contributions(tm.model, feats, tag_ids)
-            _add_sentence_model(contrib, tm.model, values, [k for _, k in scored[:2]])
-            best = sorted((k for k, (c, _) in contrib.items() if c > 0),
-                          key=lambda k: (-contrib[k][0], k))[:MAX_EVIDENCE]
-            evidence = tuple(_evidence(cues, passage_ids, k, contrib[k][1]) for k in best)
+            cue_weight = _cue_weights(tm.model, feats, tag_ids)
+            contrib = _sentence_totals(tm.model, feats, cue_weight)
+            named = _add_sentence_model(contrib, tm.model, values, [k for _, k in scored[:2]])
+            best = sorted((k for k, c in contrib.items() if c > 0),
+                          key=lambda k: (-contrib[k], k))[:MAX_EVIDENCE]
+            evidence = tuple(_evidence(cues, passage_ids, k, _sentence_parts(
+                tm.model, feats, k, cue_weight) + named.get(k, [])) for k in best)
             doc_hits.append(TagHit(tm.tag, tm.group, round(_sigmoid(margin), 3), evidence))
             for i in sorted({k[0] for k in best}):
                 if not any(h.tag == tm.tag for h in rule[i]):
                     mine = [e for k, e in zip(best, evidence) if k[0] == i]
-                    score = sum(contrib[k][0] for k in best if k[0] == i)
+                    score = sum(contrib[k] for k in best if k[0] == i)
                     extra.setdefault(i, []).append(TagHit(
                         tm.tag, tm.group, round(score, 3),
                         tuple(replace(e, passage_id="") for e in mine)))
@@ -108,18 +120,21 @@ class TagsModel:
                             passage_tags)
 
 
-def _add_sentence_model(contrib: dict[Key, tuple[float, list[tuple[float, str]]]],
-                        m: LinearModel, values: dict[str, float], top: Sequence[Key]) -> None:
+def _add_sentence_model(contrib: dict[Key, float], m: LinearModel, values: dict[str, float],
+                        top: Sequence[Key]) -> dict[Key, list[tuple[float, str]]]:
     """Add the sentence-classifier features' share of the score to the sentences they come
-    from: all of `s:max` to the best sentence, `s:top2` split over the best two."""
+    from (all of `s:max` to the best sentence, `s:top2` split over the best two); return
+    those shares as named parts per sentence."""
+    named: dict[Key, list[tuple[float, str]]] = {}
     if not top:
-        return
+        return named
     shares = [(top[0], m.weights.get("s:max", 0.0) * values.get("s:max", 0.0))]
     shares += [(k, m.weights.get("s:top2", 0.0) * values.get("s:top2", 0.0) / len(top)) for k in top]
     for k, c in shares:
         if c:
-            total, parts = contrib.get(k, (0.0, []))
-            contrib[k] = (total + c, [*parts, (c, "sentence model")])
+            contrib[k] = contrib.get(k, 0.0) + c
+            named.setdefault(k, []).append((c, "sentence model"))
+    return named
 
 
 def _evidence(cues: Sequence[PassageCues], ids: Sequence[str], key: Key,
