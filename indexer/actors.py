@@ -35,11 +35,13 @@ _UK_COUNTRIES = (
 # Longer names first inside each pattern; overlapping shorter mentions are dropped.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (BOTH, re.compile(
-        r"\b(?i:(?:both|the two|the|each) (?:sides?|co-chairs|participants?|parties|party|ministries))\b|"
-        r"\bco-chairs\b|(?:Кожна |Обидві |кожна зі |обидві )?[Сс]торон[аи]\b|[Сс]півголов\w*")),
+        r"\b(?i:(?:both|the two|the|each) (?:sides?|co-chairs|participants?|parties|party|ministries)|"
+        r"(?:both|the two) (?:countries|nations|leaders|governments|ministers|presidents|states))\b|"
+        r"\bco-chairs\b|(?:Кожна |Обидві |кожна зі |обидві )?[Сс]торон[аи]\b|[Сс]півголов\w*|"
+        r"(?:[Оо]бидві|[Оо]бох|[Дд]ві) (?:країн\w*|держав\w*|уряд\w*|лідер\w*|міністр\w*|президент\w*)")),
     (US, re.compile(
         r"(?:the )?U\.?S\.? (?:side|Department of Defen[sc]e|forces|personnel|instructors)|"
-        r"\bU\.S\.(?=\s)|\bUS\b|\bUnited States\b|\bDoD\b|\bDSCA\b|\bEUCOM\b|\bODC\b|"
+        r"\bU\.S\.(?=\s)|\bUS\b|\bUnited States\b|\bDoD\b|\bDOD\b|\bDSCA\b|\bEUCOM\b|\bODC\b|"
         r"\bOffice of Defense Cooperation\b|\bDepartment of Defen[sc]e\b|\bPentagon\b|"
         r"\bSecretary of Defense\b|\bAmerican side\b|\b(?:U\.S\. )?Congress\b|\bWhite House\b|"
         r"\b(?:U\.S\. )?(?:Department of State|State Department)\b|\bAmericans?\b|"
@@ -48,20 +50,26 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"американськ\w+ радник\w*|Американськ\w+ радник\w*|\bСША\b")),
     (UKRAINE, re.compile(
         r"\b(?:the )?Ministry of Defen[cs]e(?: of Ukraine)?\b|\bUkrainian (?:side|Ministry of "
-        r"Defen[cs]e|government)\b|\bArmed Forces of Ukraine\b|\bGeneral Staff\b|\bMoD\b|\bMOD\b|"
+        r"Defen[cs]e|government|[Gg]overnment|President|Prime Minister|Minister|Defen[cs]e Minister|"
+        r"[Aa]rmed [Ff]orces|forces|[Pp]arliament|authorities|military|delegation)\b|"
+        r"\b(?:President|Prime Minister|Government|Parliament|Minister of Defen[cs]e|"
+        r"Defen[cs]e Minister) of Ukraine\b|\bArmed Forces of Ukraine\b|\bGeneral Staff\b|\bMoD\b|\bMOD\b|"
         r"\bMain Directorate of Logistics\b|\b(?:the )?Ministry\b|\bUkraine\b|"
         r"Міністерство оборони(?: України)?|Міністерств\w+ оборони(?: України)?|Міноборони|"
+        r"(?:Президент\w*|Прем'єр-міністр\w*|Уряд\w*|Збройн\w+ [Сс]ил\w*) України|"
         r"\bМОУ\b|Українськ\w+ [Сс]торон\w+|Генеральн\w+ штаб\w*|\bГШ ЗСУ\b|\bЗСУ\b|"
         r"\bVerkhovna Rada\b|\bCabinet of Ministers\b|\bNational Security and Defen[cs]e Council\b|"
         r"\bNSDC\b|\bРНБО\b|Кабмін\w*|Кабінет\w* [Мм]іністрів|Верховн\w+ Рад\w*|"
         r"Головн\w+ управлінн\w+ логістики|Командуванн\w+|Департамент\w*|[Мм]іністерств\w+|"
         r"Україн[аи]\b")),
-    (NATO, re.compile(r"\bNATO\b|\bthe Alliance\b|НАТО")),
+    (NATO, re.compile(r"\bNATO\b|\bthe Alliance\b|\bNorth Atlantic (?:Council|Alliance)\b|НАТО|"
+                      r"Північноатлантичн\w+ (?:[Рр]ад\w*|[Аа]льянс\w*)")),
     (PARTNERS, re.compile(
-        r"\b(?:(?i:allies|partners|partner nations|donors?)|European Union|EU|United Kingdom|UK|"
+        r"\b(?:(?i:allies|partners|partner nations|donors?|signatories|coalition)|G7|"
+        r"(?:\d+|many|other|partner|allied|European) (?:nations|countries)|European Union|EU|United Kingdom|UK|"
         r"Multinational Joint Commission|MJC|[Cc]ontact [Gg]roup|European Commission|"
         r"EU Council|Council of the EU|" + _COUNTRIES + r")\b|"
-        r"[Пп]артнер\w*|[Сс]оюзник\w*|\bЄС\b|[Дд]онор\w*|\bБОК\b|Європейськ\w+ (?:[Сс]оюз|[Кк]омісі|[Рр]ад)\w*|"
+        r"[Пп]артнер\w*|[Сс]оюзник\w*|[Кк]оаліці\w*|\bЄС\b|[Дд]онор\w*|\bБОК\b|Європейськ\w+ (?:[Сс]оюз|[Кк]омісі|[Рр]ад)\w*|"
         r"(?<!\w)(?:" + _UK_COUNTRIES + r")\w*")),
 )
 # An actor right after one of these words is the object or the recipient, not the actor.
@@ -111,13 +119,23 @@ def actor_at(sentence: str, trigger: int | None) -> str | None:
             return before[-1].actor
         after = [m for m in found if m.start - trigger <= NEAR_AFTER]
         return after[0].actor if after else None
+    if len(found) >= 2 and _is_pair(sentence, found[0], found[1]):
+        return BOTH
     return found[0].actor
 
 
+PAIR_GAP = 40           # chars: "Ukrainian President X and German Chancellor Y" is still one subject
+_PAIR_JOIN = re.compile(r"(?:^|[\s,])(?:and|та|і|й|together with|разом з|разом із)\s*$", re.IGNORECASE)
+
+
 def _is_pair(sentence: str, first: Mention, second: Mention) -> bool:
-    """Return True for "the United States and Ukraine": both sides named as one subject."""
-    joined = sentence[first.end:second.start].strip().lower() in ("and", "та", "і", "й")
-    return joined and UKRAINE in (first.actor, second.actor) and first.actor != second.actor
+    """Return True for "the United States and Ukraine" (also with names or appositions
+    between): two different sides named as one subject."""
+    between = sentence[first.end:second.start]
+    if len(between) > PAIR_GAP or re.search(r"[;:.!?()]", between):
+        return False
+    return (bool(_PAIR_JOIN.search(between)) and first.actor != second.actor
+            and BOTH not in (first.actor, second.actor))
 
 
 def acting_actor(sentence: str, trigger: int | None, speaker: str | None = None) -> str | None:
