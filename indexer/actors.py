@@ -92,8 +92,8 @@ class Mention(NamedTuple):
 _CHECKED = tuple((actor, prechecked(rx)) for actor, rx in _PATTERNS)
 
 
-def mentions(sentence: str) -> list[Mention]:
-    """Return the actor mentions of `sentence` that can be a subject, in order."""
+def all_mentions(sentence: str) -> list[Mention]:
+    """Return every actor mention of `sentence`, objects and recipients included, in order."""
     folded = fold(sentence)
     found = [Mention(m.start(), m.end(), actor) for actor, check in _CHECKED
              for m in check.finditer(sentence, folded)]
@@ -103,7 +103,18 @@ def mentions(sentence: str) -> list[Mention]:
         if kept and m.start < kept[-1].end:
             continue
         kept.append(m)
-    return [m for m in kept if not _OBJECT_BEFORE.search(sentence[max(0, m.start - 12):m.start])]
+    return kept
+
+
+def object_word(sentence: str, m: Mention) -> str | None:
+    """Return the preposition making mention `m` an object or recipient ("to", "з"), or None."""
+    got = _OBJECT_BEFORE.search(sentence[max(0, m.start - 12):m.start])
+    return got.group(0).split()[0].lower() if got else None
+
+
+def mentions(sentence: str) -> list[Mention]:
+    """Return the actor mentions of `sentence` that can be a subject, in order."""
+    return [m for m in all_mentions(sentence) if object_word(sentence, m) is None]
 
 
 def actor_at(sentence: str, trigger: int | None) -> str | None:

@@ -31,7 +31,7 @@ from indexer.statement_features import actor_features, sentence_features
 KINDS = ("commitment", "decision")
 TARGET_PRECISION = 0.80
 INNER_FOLDS = 4
-C_STATEMENT, C_KIND, C_ACTOR = 0.1, 0.5, 0.1
+C_STATEMENT, C_KIND, C_ACTOR = 0.1, 0.5, 1.0
 
 
 @dataclass(frozen=True, slots=True)
