@@ -46,7 +46,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bSecretary of Defense\b|\bAmerican side\b|\b(?:U\.S\. )?Congress\b|\bWhite House\b|"
         r"\b(?:U\.S\. )?(?:Department of State|State Department)\b|\bAmericans?\b|"
         r"Конгрес\w* США|Держдеп\w*|Білого дому|Білий дім|"
-        r"Міністерство оборони США|Американськ\w+ [Сс]торон\w+|американськ\w+ [Сс]торон\w+|"
+        r"Міністерств\w+ оборони США|Американськ\w+ [Сс]торон\w+|американськ\w+ [Сс]торон\w+|"
         r"американськ\w+ радник\w*|Американськ\w+ радник\w*|\bСША\b")),
     (UKRAINE, re.compile(
         r"\b(?:the )?Ministry of Defen[cs]e(?: of Ukraine)?\b|\bUkrainian (?:side|Ministry of "
@@ -149,9 +149,35 @@ def _is_pair(sentence: str, first: Mention, second: Mention) -> bool:
             and BOTH not in (first.actor, second.actor))
 
 
+# Verbs two parties do together: "A signed a memorandum with B", "signed by A and by B".
+_JOINT_VERB = re.compile(
+    r"(?<!\w)(?i:sign(?:ed|s)?|concluded|підписал\w*|підписав\w*|уклал\w*|уклав)(?!\w)")
+JOINT_GAP = 40          # chars: "signed with B" / "підписали з B" right after the verb
+_BY = re.compile(r"(?<!\w)(?i:by)\s+(?:the\s+)?$")
+_WITH = re.compile(r"(?<!\w)(?i:with|з|із|зі)\s+(?:the\s+)?$")
+
+
+def joint_action(sentence: str) -> bool:
+    """Return True when two different sides do one act together: "signed by A and by B",
+    "A signed (an agreement) with B", "A і B підписали", "A підписало з B"."""
+    verb = _JOINT_VERB.search(sentence)
+    if not verb:
+        return False
+    every = all_mentions(sentence)
+    before = lambda m, rx: bool(rx.search(sentence[max(0, m.start - 12):m.start]))
+    agents = {m.actor for m in every if m.start > verb.start() and before(m, _BY)}
+    if len(agents - {BOTH}) >= 2:
+        return True
+    partners = {m.actor for m in every if 0 < m.start - verb.end() <= JOINT_GAP and before(m, _WITH)}
+    subjects = {m.actor for m in mentions(sentence[:verb.start()])}
+    return bool(partners and subjects and (partners | subjects) - {BOTH} != partners & subjects)
+
+
 def acting_actor(sentence: str, trigger: int | None, speaker: str | None = None) -> str | None:
     """Return the actor acting at `trigger`; "we"/"our"/"ми" (or no actor named) is `speaker`,
     the side whose voice the document is (indexer/doc_context.py)."""
+    if joint_action(sentence):
+        return BOTH
     found = mentions(sentence)
     if speaker:
         head = sentence[:trigger] if trigger is not None else sentence
