@@ -173,17 +173,21 @@ def joint_action(sentence: str) -> bool:
     return bool(partners and subjects and (partners | subjects) - {BOTH} != partners & subjects)
 
 
+def speaks(sentence: str, trigger: int | None) -> bool:
+    """Return True when the document's own voice acts: "we"/"our"/"ми" before the verb at
+    `trigger` and after any actor named there."""
+    head = sentence[:trigger] if trigger is not None else sentence
+    we = _FIRST_PERSON.search(head)
+    before = [m for m in mentions(sentence) if trigger is not None and m.end <= trigger]
+    return bool(we) and (not before or we.start() > before[-1].start)
+
+
 def acting_actor(sentence: str, trigger: int | None, speaker: str | None = None) -> str | None:
     """Return the actor acting at `trigger`; "we"/"our"/"ми" (or no actor named) is `speaker`,
     the side whose voice the document is (indexer/doc_context.py)."""
     if joint_action(sentence):
         return BOTH
-    found = mentions(sentence)
-    if speaker:
-        head = sentence[:trigger] if trigger is not None else sentence
-        we = _FIRST_PERSON.search(head)
-        before = [m for m in found if trigger is not None and m.end <= trigger]
-        if we and (not before or we.start() > before[-1].start):
-            return speaker
+    if speaker and speaks(sentence, trigger):
+        return speaker
     got = actor_at(sentence, trigger)
     return speaker if got is None else got

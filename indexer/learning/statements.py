@@ -23,7 +23,7 @@ from indexer.learning.folds import grouped_folds
 from indexer.learning.labels import GoldStatement, LabeledDoc
 from indexer.learning.linear import LinearModel, best_class, fit_binary
 from indexer.passages import split_passages
-from indexer.actors import acting_actor
+from indexer.actors import acting_actor, speaks
 from indexer.records import ACTOR_BOTH, ACTORS, Passage, Taxonomy
 from indexer.sentences import sentence_spans
 from indexer.statement_features import actor_features, sentence_features
@@ -57,8 +57,10 @@ class StatementModel:
     def actor(self, sentence: str, trigger: int | None, ctx: DocContext | None) -> str | None:
         """Return the actor of a statement sentence (verb at `trigger`): "Both sides" when the
         rules see two sides acting together, else the actor model's choice."""
-        if acting_actor(sentence, trigger, ctx.speaker if ctx else None) == ACTOR_BOTH:
-            return ACTOR_BOTH
+        speaker = ctx.speaker if ctx else None
+        rule = acting_actor(sentence, trigger, speaker)
+        if rule == ACTOR_BOTH or (speaker and speaks(sentence, trigger)):
+            return rule
         return best_class(self.actors, actor_features(sentence, trigger, ctx))[0] or None
 
 
