@@ -136,7 +136,7 @@ def actor_at(sentence: str, trigger: int | None) -> str | None:
 
 
 PAIR_GAP = 40           # chars: "Ukrainian President X and German Chancellor Y" is still one subject
-_PAIR_JOIN = re.compile(r"(?:^|[\s,])(?:and|та|і|й|together with|разом з|разом із)\s*$", re.IGNORECASE)
+_PAIR_JOIN = re.compile(r"(?:^|[\s,])(?:and|та|і|й|together with|разом з|разом із)(?:\s+the)?\s*$", re.IGNORECASE)
 
 
 def _is_pair(sentence: str, first: Mention, second: Mention) -> bool:
