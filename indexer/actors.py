@@ -173,6 +173,22 @@ def joint_action(sentence: str) -> bool:
     return bool(partners and subjects and (partners | subjects) - {BOTH} != partners & subjects)
 
 
+_SAID = re.compile(
+    r"(?<!\w)(?i:said|says|stated|noted|added|told|stressed|emphasi[sz]ed|underlined|according to|"
+    r"заяв\w+|зазнач\w+|повідом\w+|наголос\w+|підкресл\w+|додав|додала|за словами)(?!\w)")
+REPORTER_GAP = 30       # chars between a reporting verb and the one who reports
+
+
+def reporter(sentence: str) -> str | None:
+    """Return the actor of a reporting clause ("..., the Secretary of Defense said";
+    "за словами Міністра оборони України"): whose "we" the quoted words are, or None."""
+    for verb in _SAID.finditer(sentence):
+        for m in mentions(sentence):
+            if 0 <= verb.start() - m.end <= REPORTER_GAP or 0 <= m.start - verb.end() <= REPORTER_GAP:
+                return m.actor
+    return None
+
+
 def speaks(sentence: str, trigger: int | None) -> bool:
     """Return True when the document's own voice acts: "we"/"our"/"ми" before the verb at
     `trigger` and after any actor named there."""
@@ -187,7 +203,9 @@ def acting_actor(sentence: str, trigger: int | None, speaker: str | None = None)
     the side whose voice the document is (indexer/doc_context.py)."""
     if joint_action(sentence):
         return BOTH
-    if speaker and speaks(sentence, trigger):
-        return speaker
+    if speaks(sentence, trigger):
+        said = reporter(sentence)
+        if said or speaker:
+            return said or speaker
     got = actor_at(sentence, trigger)
     return speaker if got is None else got

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.actors import acting_actor, joint_action, mentions, speaks
+from indexer.actors import acting_actor, joint_action, mentions, reporter, speaks
 from indexer.records import ACTOR_BOTH, ACTOR_NATO, ACTOR_PARTNERS, ACTOR_UKRAINE, ACTOR_US
 from indexer.statement_features import actor_features
 
@@ -52,3 +52,12 @@ def test_first_person_subject_is_the_speaker():
     named = "Ukraine said that our partners will train more crews."
     assert not speaks(named, named.index("will")) or acting_actor(named, named.index("will"),
                                                                   ACTOR_US) == ACTOR_US
+
+
+def test_reported_first_person_belongs_to_the_one_who_says_it():
+    s = "By autumn we will have trained every crew, the Ministry of Defence of Ukraine said."
+    assert reporter(s) == ACTOR_UKRAINE
+    assert acting_actor(s, s.index("will"), ACTOR_US) == ACTOR_UKRAINE
+    plain = "By autumn we will have trained every crew."
+    assert reporter(plain) is None
+    assert acting_actor(plain, plain.index("will"), ACTOR_US) == ACTOR_US
