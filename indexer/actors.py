@@ -120,19 +120,22 @@ def mentions(sentence: str) -> list[Mention]:
 def actor_at(sentence: str, trigger: int | None) -> str | None:
     """Return the actor acting at `trigger`: the nearest mention before it, else the first one."""
     found = mentions(sentence)
-    if not found:
+    heads = [m for m in all_mentions(sentence) if object_word(sentence, m) in (None, "of")]
+    if not heads:
         return None
     if trigger is not None:
         before = [m for m in found if m.end <= trigger]
-        if len(before) >= 2 and _is_pair(sentence, before[-2], before[-1]):
+        # "the Inspectorate of A and the Office of B signed": two sides named as one subject
+        pair = [m for m in heads if m.end <= trigger]
+        if len(pair) >= 2 and _is_pair(sentence, pair[-2], pair[-1]):
             return BOTH
         if before:
             return before[-1].actor
         after = [m for m in found if m.start - trigger <= NEAR_AFTER]
         return after[0].actor if after else None
-    if len(found) >= 2 and _is_pair(sentence, found[0], found[1]):
+    if len(heads) >= 2 and _is_pair(sentence, heads[0], heads[1]):
         return BOTH
-    return found[0].actor
+    return found[0].actor if found else None
 
 
 PAIR_GAP = 40           # chars: "Ukrainian President X and German Chancellor Y" is still one subject
