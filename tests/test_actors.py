@@ -61,3 +61,10 @@ def test_reported_first_person_belongs_to_the_one_who_says_it():
     plain = "By autumn we will have trained every crew."
     assert reporter(plain) is None
     assert acting_actor(plain, plain.index("will"), ACTOR_US) == ACTOR_US
+
+
+def test_heads_of_two_sides_are_a_pair():
+    s = "The defence ministers of Ukraine and Sweden will meet again in spring."
+    assert acting_actor(s, None) == ACTOR_BOTH
+    assert acting_actor(s, s.index("will")) == ACTOR_BOTH
+    assert acting_actor("Sweden will send aid to Ukraine and Poland.", None) == ACTOR_PARTNERS
