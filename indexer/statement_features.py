@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.actors import acting_actor, mentions
+from indexer.actors import acting_actor, all_mentions, mentions, object_word
 from indexer.doc_context import DocContext
 from indexer.statements import rule_signals
 
@@ -104,10 +104,52 @@ def _same_words(a: str, b: str) -> bool:
     return bool(wa) and wa[:12] == wb[:12]
 
 
+_ACT_VERB = re.compile(
+    r"(?<!\w)(?i:will|shall|would|must|intends?|plans?|agreed|agree|decided|approved|adopted|signed|"
+    r"endorsed|launched|established|announced|authori[sz]ed|allocated|pledged|committed|"
+    r"reaffirmed|confirmed|reiterated|commit|pledge|declare|is to|are to|has|have|"
+    r"погод\w+|ухвал\w+|затверд\w+|підпис\w+|схвал\w+|вирішил\w+|запровад\w+|створ\w+|"
+    r"виділ\w+|буде|будуть|має|мають|планує|планують|зобов\w+|продовж\w+)(?!\w)")
+_BY_AGENT = re.compile(r"(?<!\w)(?i:by|від імені|by the)\s+(?:the\s+)?$")
+_BILATERAL = re.compile(
+    r"(?<!\w)(?i:bilateral|between|both|mutual|jointly|together|each other|two countries|"
+    r"двосторонн\w+|спільн\w+|обох|обидві|взаємн\w+|між|разом)(?!\w)")
+
+
+def _verb_at(sentence: str, trigger: int | None) -> int | None:
+    """Return `trigger`, or where the sentence's first acting verb is when the rules saw none."""
+    if trigger is not None:
+        return trigger
+    m = _ACT_VERB.search(sentence)
+    return m.start() if m else None
+
+
 def actor_features(sentence: str, trigger: int | None, ctx: DocContext | None) -> Features:
     """Return the features deciding which actor acts in `sentence` (verb at `trigger`)."""
     found = mentions(sentence)
     f: Features = {f"rule:{acting_actor(sentence, trigger, ctx.speaker if ctx else None)}": 1.0}
+    if trigger is None:
+        f["no_trigger"] = 1.0
+    trigger = _verb_at(sentence, trigger)
+    every = all_mentions(sentence)
+    for m in every:
+        prep = object_word(sentence, m)
+        if prep is not None:
+            f[f"obj:{m.actor}"] = 1.0
+            f[f"obj:{prep}:{m.actor}"] = 1.0
+        if _BY_AGENT.search(sentence[max(0, m.start - 12):m.start]):
+            f[f"by:{m.actor}"] = 1.0
+    by = {m.actor for m in every if _BY_AGENT.search(sentence[max(0, m.start - 12):m.start])}
+    if len(by) >= 2:
+        f["by_two"] = 1.0
+    if len({m.actor for m in every}) >= 2:
+        f["two_sides_named"] = 1.0
+    if _BILATERAL.search(sentence):
+        f["bilateral"] = 1.0
+    rep = _REPORTED.search(sentence)
+    if rep and found:
+        near = min(found, key=lambda m: min(abs(m.start - rep.end()), abs(rep.start() - m.end)))
+        f[f"reporter:{near.actor}"] = 1.0
     before = [m for m in found if trigger is not None and m.end <= trigger]
     after = [m for m in found if trigger is not None and m.start >= trigger]
     if before:

@@ -23,7 +23,7 @@ from indexer.learning.folds import grouped_folds
 from indexer.learning.labels import GoldStatement, LabeledDoc
 from indexer.learning.linear import LinearModel, best_class, fit_binary
 from indexer.passages import split_passages
-from indexer.actors import acting_actor
+from indexer.actors import acting_actor, reporter, speaks
 from indexer.records import ACTOR_BOTH, ACTORS, Passage, Taxonomy
 from indexer.sentences import sentence_spans
 from indexer.statement_features import actor_features, sentence_features
@@ -31,7 +31,7 @@ from indexer.statement_features import actor_features, sentence_features
 KINDS = ("commitment", "decision")
 TARGET_PRECISION = 0.80
 INNER_FOLDS = 4
-C_STATEMENT, C_KIND, C_ACTOR = 0.1, 0.5, 0.1
+C_STATEMENT, C_KIND, C_ACTOR = 0.1, 0.5, 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +56,12 @@ class StatementModel:
 
     def actor(self, sentence: str, trigger: int | None, ctx: DocContext | None) -> str | None:
         """Return the actor of a statement sentence (verb at `trigger`): "Both sides" when the
-        rules see two sides acting together, else the actor model's choice."""
-        if acting_actor(sentence, trigger, ctx.speaker if ctx else None) == ACTOR_BOTH:
-            return ACTOR_BOTH
+        rules see two sides acting together, the speaker (or the one reported as saying it)
+        when "we" acts, else the actor model's choice."""
+        speaker = ctx.speaker if ctx else None
+        rule = acting_actor(sentence, trigger, speaker)
+        if rule == ACTOR_BOTH or ((speaker or reporter(sentence)) and speaks(sentence, trigger)):
+            return rule
         return best_class(self.actors, actor_features(sentence, trigger, ctx))[0] or None
 
 
