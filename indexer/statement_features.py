@@ -39,6 +39,11 @@ UK_STEM = 6             # Ukrainian words are cut to this many letters (inflecti
 EN_STEM = 7
 
 
+def may_state(sentence: str) -> bool:
+    """Return True when `sentence` holds an obligation, future or deciding verb."""
+    return bool(_OBLIGATION.search(sentence) or _DECIDE.search(sentence))
+
+
 def _stem(word: str, lang: str) -> str:
     w = word.lower()
     if re.match(r"[а-яіїєґ']", w):

@@ -178,6 +178,8 @@ def _finditer(regex: re.Pattern[str], sentence: _Sentence) -> Iterator[re.Match[
 class StatementClassifier(Protocol):
     """A learned model of commitments and decisions (indexer/learning/statements.py)."""
 
+    def considers(self, sentence: str) -> bool: ...
+
     def kind(self, sentence: str, ctx: "DocContext | None", passage_no: int = 1,
              sentence_no: int = 0) -> str | None: ...
 
@@ -199,7 +201,7 @@ def extract_statements(text: str, lang: str = "en", context: "DocContext | None"
         sentence = _sentence(text[start:end])
         found = _classify(sentence)
         kind, trigger = found if found else (None, None)
-        if model is not None and kind != "action":
+        if model is not None and kind != "action" and (kind or model.considers(sentence.text)):
             learned = model.kind(sentence.text, context, passage_no, sentence_no)
             if learned:
                 kind = learned
